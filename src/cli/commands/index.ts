@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+
+/**
+ * Every CLI command registers here, one line each. A command module exports
+ * `register(program: Command): void` and keeps its own options and help text.
+ */
+type CommandModule = { register(program: Command): void };
+
+const commandModules: readonly CommandModule[] = [];
+
+export function registerCommands(program: Command): void {
+  for (const commandModule of commandModules) {
+    commandModule.register(program);
+  }
+}
