@@ -5,3 +5,39 @@
 export { ScoringInputError } from './scoring-input-error';
 export type { ScoringInputErrorCode } from './scoring-input-error';
 export { ENGINE_VERSION } from './engine-version';
+// Physical fitness: 国家学生体质健康标准（2014年修订） (issue 5; docs/fitness.md, ADR 0201).
+export { FITNESS_GRADE_CODES, FITNESS_SEXES, FITNESS_ITEM_CODES } from './fitness/fitness-standard-types';
+export type { FitnessGradeCode, FitnessSex, FitnessStage, FitnessItemCode, FitnessRequiredInput, FitnessDirection, BmiBandCode, FitnessLevel, FitnessStandardData } from './fitness/fitness-standard-types';
+export { FITNESS_STANDARD_2014 } from './fitness/standard-2014.data';
+export {
+  compileFitnessStandard,
+  fitnessStandard2014,
+  fitnessProfileIndex,
+  fitnessItemIndex,
+  fitnessItemScore,
+  fitnessItemBonus,
+  fitnessBmiBand,
+  bmiTenths,
+  BMI_BAND_CODES,
+  FITNESS_ITEM_COUNT,
+  FITNESS_PROFILE_COUNT,
+  FITNESS_BONUS_CAP,
+} from './fitness/fitness-standard';
+export type { CompiledFitnessStandard } from './fitness/fitness-standard';
+export {
+  scoreFitnessTest,
+  scoreFitnessBatch,
+  allocateFitnessBatchOutput,
+  fitnessLevelFromTenths,
+  fitnessValueProblem,
+  fitnessMissingInputs,
+  MISSING_HEIGHT_BIT,
+  MISSING_WEIGHT_BIT,
+} from './fitness/score-fitness-test';
+export type { FitnessTestInput, FitnessTestResult, FitnessScore, FitnessItemResults, FitnessExemption, FitnessRetest, FitnessBatchInput, FitnessBatchOutput } from './fitness/score-fitness-test';
+export { fitnessGraduationScore } from './fitness/fitness-graduation-score';
+export type { FitnessYearOutcome, FitnessGraduationInput, FitnessGraduationResult } from './fitness/fitness-graduation-score';
+export { summarizeFitnessGroup, compareWithFitnessTargets, fitnessYearOverYear, FITNESS_TARGETS } from './fitness/fitness-rates';
+export type { FitnessResultForRates, FitnessGroupSummary, FitnessTargetYear, FitnessTargetCheck, FitnessYearOverYearChange } from './fitness/fitness-rates';
+export { summarizeMyopiaScreening, myopiaYearOverYear, MYOPIA_TARGET_CHANGE_POINTS } from './fitness/myopia-screening';
+export type { VisionScreeningRecord, MyopiaScreeningSummary } from './fitness/myopia-screening';
