@@ -1,0 +1,21 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './modules/health/health.module';
+import { ImportsModule } from './modules/imports/imports.module';
+import { RosterModule } from './modules/roster/roster.module';
+
+@Module({})
+export class AppModule {
+  /** The app over an initialised, migrated DataSource (main.ts and the e2e tests build it the same way). */
+  static forRoot(config: AppConfig, dataSource: DataSource): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [DatabaseModule.forDataSource(dataSource), HealthModule, RosterModule, ImportsModule],
+      providers: [{ provide: APP_CONFIG, useValue: config }],
+      exports: [APP_CONFIG],
+    };
+  }
+}

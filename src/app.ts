@@ -1,0 +1,48 @@
+import { type INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { JsonLogger } from './common/logging/json-logger';
+import { requestIdMiddleware } from './common/logging/request-id.middleware';
+import type { AppConfig } from './config/app-config';
+
+/**
+ * Builds the HTTP application exactly as it runs: JSON logs with request ids, one error
+ * shape, strict validation (unknown fields → 400), body limits and OpenAPI at /api/docs.
+ * Used by main.ts and by the e2e tests, so tests exercise the real configuration.
+ */
+export async function createApp(config: AppConfig, dataSource: DataSource, logger = new JsonLogger(config.logLevel)): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, dataSource), {
+    logger,
+    bodyParser: false,
+  });
+  app.use(requestIdMiddleware(logger));
+  app.useBodyParser('json', { limit: config.bodyLimitBytes });
+  app.useBodyParser('urlencoded', { limit: config.bodyLimitBytes, extended: false });
+  app.set('x-powered-by', false);
+  app.set('query parser', 'simple');
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: false,
+    }),
+  );
+  app.useGlobalFilters(new AllExceptionsFilter(logger));
+  app.enableShutdownHooks = () => app; // signals are handled in main.ts, in order: Nest first, then PostgreSQL
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Wuyu (五育) API')
+      .setDescription('Comprehensive-quality and value-added evaluation. Errors: { code, message, messageZh, details, requestId }.')
+      .setVersion('0.1.0')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}

@@ -1,0 +1,94 @@
+import * as path from 'node:path';
+import { findProjectRoot } from './project-root';
+
+/**
+ * The app's configuration, read from the environment once at boot and validated; nothing
+ * else reads process.env. A bad value stops the start with a message naming the variable.
+ */
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  /** postgres://… of an external server; undefined = start the embedded PostgreSQL. */
+  readonly databaseUrl: string | undefined;
+  /** Root of everything the app keeps on disk: embedded database, evidence files. */
+  readonly dataDir: string;
+  readonly logLevel: LogLevel;
+  readonly corsOrigins: readonly string[];
+  readonly bodyLimitBytes: number;
+  readonly importMaxBytes: number;
+}
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integerIn(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) {
+    problems.push(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
+    return fallback;
+  }
+  const value = Number(raw.trim());
+  if (value < min || value > max) problems.push(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+export function loadConfig(env: Env = process.env, projectRoot = findProjectRoot()): AppConfig {
+  const problems: string[] = [];
+
+  const port = integerIn(env, 'PORT', 3000, 0, 65535, problems);
+  const host = env.HOST?.trim() || '127.0.0.1';
+
+  let databaseUrl: string | undefined = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl !== undefined) {
+    try {
+      const parsed = new URL(databaseUrl);
+      if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+        problems.push(`DATABASE_URL must start with postgres:// or postgresql://, got "${parsed.protocol}"`);
+      }
+    } catch {
+      problems.push('DATABASE_URL is not a valid URL (expected postgres://user@host:port/database)');
+      databaseUrl = undefined;
+    }
+  }
+
+  const dataDir = path.resolve(projectRoot, env.WUYU_DATA_DIR?.trim() || 'data');
+
+  const logLevelRaw = (env.LOG_LEVEL?.trim() || 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevelRaw)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  }
+
+  const corsOrigins = (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin.length > 0);
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS entry "${origin}" must look like https://host[:port]`);
+  }
+
+  const bodyLimitBytes = integerIn(env, 'BODY_LIMIT_BYTES', 1_000_000, 1_000, 100_000_000, problems);
+  const importMaxBytes = integerIn(env, 'IMPORT_MAX_BYTES', 200_000_000, 1_000, 2_000_000_000, problems);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port,
+    host,
+    databaseUrl,
+    dataDir,
+    logLevel: logLevelRaw as LogLevel,
+    corsOrigins,
+    bodyLimitBytes,
+    importMaxBytes,
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,11 @@
+import { Enrolment } from '../modules/roster/entities/enrolment.entity';
+import { Grade } from '../modules/roster/entities/grade.entity';
+import { Region } from '../modules/roster/entities/region.entity';
+import { SchoolClass } from '../modules/roster/entities/school-class.entity';
+import { School } from '../modules/roster/entities/school.entity';
+import { Student } from '../modules/roster/entities/student.entity';
+import { Term } from '../modules/roster/entities/term.entity';
+import { ImportBatch } from '../modules/imports/entities/import-batch.entity';
+
+/** Every entity, listed once: the app, the CLI, migrations and the drift check share this list. */
+export const ENTITIES = [Region, School, Term, Grade, SchoolClass, Student, Enrolment, ImportBatch] as const;

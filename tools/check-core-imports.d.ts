@@ -1,0 +1,2 @@
+export function violationsIn(source: string): string[];
+export function checkTree(dir: string): string[];
