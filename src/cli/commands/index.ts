@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import * as database from './database.command';
 
 /**
  * Every CLI command registers here, one line each. A command module exports
@@ -6,7 +7,9 @@ import type { Command } from 'commander';
  */
 type CommandModule = { register(program: Command): void };
 
-const commandModules: readonly CommandModule[] = [];
+const commandModules: readonly CommandModule[] = [
+  database,
+];
 
 export function registerCommands(program: Command): void {
   for (const commandModule of commandModules) {
