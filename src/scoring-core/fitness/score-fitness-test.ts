@@ -375,7 +375,7 @@ function scoreMeasurements(standard: CompiledFitnessStandard, profile: number, m
  *
  * Invalid values (non-finite, implausible for the unit, fractional counts) throw
  * ScoringInputError with the input named. Cost: O(items × log 20).
- * Example: see score-fitness-test.spec.ts, "worked examples" (a P3 boy scoring 87.6 = 良好).
+ * Example: see score-fitness-test.spec.ts, "worked examples" (a P3 boy: 86.1 + 2 bonus = 88.1, 良好).
  */
 export function scoreFitnessTest(input: FitnessTestInput, standard: CompiledFitnessStandard = fitnessStandard2014()): FitnessTestResult {
   const profile = fitnessProfileIndex(input.grade, input.sex);
