@@ -41,3 +41,22 @@ export { summarizeFitnessGroup, compareWithFitnessTargets, fitnessYearOverYear, 
 export type { FitnessResultForRates, FitnessGroupSummary, FitnessTargetYear, FitnessTargetCheck, FitnessYearOverYearChange } from './fitness/fitness-rates';
 export { summarizeMyopiaScreening, myopiaYearOverYear, MYOPIA_TARGET_CHANGE_POINTS } from './fitness/myopia-screening';
 export type { VisionScreeningRecord, MyopiaScreeningSummary } from './fitness/myopia-screening';
+export { SeededRandom } from './seeded-random';
+export { compensatedSum, mean, describe } from './descriptive-statistics';
+export type { Description } from './descriptive-statistics';
+export { zScores, tScores } from './standardise';
+export { midRanks, percentileRanks } from './percentile-ranks';
+export { fitLeastSquares, RANK_TOLERANCE } from './least-squares';
+export type { LeastSquaresInput, LeastSquaresFit } from './least-squares';
+export { minimizeBrent } from './brent-minimize';
+export type { BrentMinimum } from './brent-minimize';
+export { fitRandomIntercept } from './random-intercept-model';
+export type { RandomInterceptInput, RandomInterceptFit, VarianceEstimation } from './random-intercept-model';
+export {
+  estimateValueAdded,
+  categoriseGroup,
+  VALUE_ADDED_MODELS,
+  DEFAULT_MIN_GROUP_SIZE,
+  CONFIDENCE_MULTIPLIER,
+} from './value-added';
+export type { ValueAddedModelName, ValueAddedCategory, ValueAddedInput, ValueAddedResult, GroupValueAdded } from './value-added';
