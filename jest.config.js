@@ -11,7 +11,7 @@ const shared = {
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
     '^.+\\.(js|mjs)$': ['@swc/jest'],
   },
   // @nestjs/* 12 ship ESM only; Jest on Node 20 cannot require them untransformed.

@@ -57,15 +57,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      const cause = (exception as { cause?: unknown }).cause as ExpressLevelError | undefined;
+      if (status === 400 && (cause?.type === 'entity.parse.failed' || cause instanceof SyntaxError)) {
+        return [400, { code: 'MALFORMED_JSON', message: 'The request body is not valid JSON', messageZh: '请求体不是合法的 JSON', details: [] }];
+      }
       const [code, message, messageZh] = STATUS_CODES[status] ?? ['HTTP_ERROR', exception.message, exception.message];
       const payload = exception.getResponse();
       if (status === 400 && typeof payload === 'object' && payload !== null && Array.isArray((payload as { message?: unknown }).message)) {
         // class-validator failures from the global ValidationPipe
-        const details: ErrorDetail[] = ((payload as { message: string[] }).message).map((text) => ({
-          field: text.split(' ')[0],
-          code: text.includes('should not exist') ? 'UNKNOWN_FIELD' : 'INVALID_VALUE',
-          message: text,
-        }));
+        const details: ErrorDetail[] = ((payload as { message: string[] }).message).map((text) => {
+          const unknown = /^property (\S+) should not exist$/.exec(text);
+          return unknown
+            ? { field: unknown[1], code: 'UNKNOWN_FIELD', message: `${unknown[1]} is not an accepted field or filter`, messageZh: `不支持字段或筛选条件 ${unknown[1]}` }
+            : { field: text.split(' ')[0], code: 'INVALID_VALUE', message: text };
+        });
         return [400, { code: 'VALIDATION_FAILED', message: 'Some fields are not valid', messageZh: '部分字段不合法', details }];
       }
       if (status === 404) {

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ParseIdPipe } from '../../common/http/parse-id.pipe';
 import { ApiTags } from '@nestjs/swagger';
 import type { Page } from '../../common/http/pagination';
 import { CreateClassDto, ListClassesQueryDto, UpdateClassDto, type ClassResponse } from './dto/class.dto';
@@ -17,7 +18,7 @@ import {
 } from './roster.mapper';
 import { RosterService } from './roster.service';
 
-const uuid = new ParseUUIDPipe({ version: undefined });
+const uuid = new ParseIdPipe();
 
 function mapPage<T, R>(page: Page<T>, map: (item: T) => R): Page<R> {
   return { ...page, items: page.items.map(map) };

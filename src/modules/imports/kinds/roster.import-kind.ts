@@ -59,7 +59,7 @@ export const rosterImportKind: ImportKind<RosterColumn, RosterRow, ResolvedRoste
   ],
   exampleRows: [
     {
-      studentNumber: 'G150302201203050017',
+      studentNumber: 'G15030220120305001X',
       name: '张三',
       sex: '男',
       birthDate: '2012-03-05',
