@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import * as database from './database.command';
+import * as importCommand from './import.command';
 
 /**
  * Every CLI command registers here, one line each. A command module exports
@@ -9,6 +10,7 @@ type CommandModule = { register(program: Command): void };
 
 const commandModules: readonly CommandModule[] = [
   database,
+  importCommand,
 ];
 
 export function registerCommands(program: Command): void {
