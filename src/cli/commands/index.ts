@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import * as database from './database.command';
 import * as importCommand from './import.command';
+import * as fitness from './fitness.command';
 
 /**
  * Every CLI command registers here, one line each. A command module exports
@@ -11,6 +12,7 @@ type CommandModule = { register(program: Command): void };
 const commandModules: readonly CommandModule[] = [
   database,
   importCommand,
+  fitness,
 ];
 
 export function registerCommands(program: Command): void {
