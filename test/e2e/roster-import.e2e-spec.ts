@@ -35,16 +35,17 @@ describe('roster import pipeline (real files, real PostgreSQL)', () => {
     t.http.post(`/api/imports/roster${dryRun ? '?dryRun=true' : ''}`).attach('file', fs.readFileSync(file), path.basename(file));
 
   it('offers templates with Chinese headers as CSV (UTF-8 BOM) and XLSX', async () => {
-    const binary = (res: NodeJS.ReadableStream, done: (error: Error | null, body: Buffer) => void) => {
+    // supertest's parser type names its own Response; the stream API is all we use
+    const binary = (res: { on(event: string, listener: (chunk?: Buffer) => void): void }, done: (error: Error | null, body: Buffer) => void) => {
       const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('data', (chunk) => chunks.push(chunk!));
       res.on('end', () => done(null, Buffer.concat(chunks)));
     };
-    const csv = await t.http.get('/api/imports/roster/template?format=csv').buffer(true).parse(binary).expect(200);
+    const csv = await t.http.get('/api/imports/roster/template?format=csv').buffer(true).parse(binary as never).expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const text = (csv.body as Buffer).toString('utf8');
     expect(text.startsWith('\uFEFF学籍号,姓名,性别,出生日期,民族,学校标识码,年级,班级,学年学期,学籍状态')).toBe(true);
-    const xlsx = await t.http.get('/api/imports/roster/template').buffer(true).parse(binary).expect(200);
+    const xlsx = await t.http.get('/api/imports/roster/template').buffer(true).parse(binary as never).expect(200);
     expect((xlsx.body as Buffer).subarray(0, 2).toString()).toBe('PK');
     // Both templates, filled only with their example row, pass validation as they are.
     for (const [name, bytes] of [['template.csv', Buffer.from(text, 'utf8')], ['template.xlsx', xlsx.body as Buffer]] as const) {
