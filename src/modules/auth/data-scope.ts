@@ -1,0 +1,80 @@
+import type { ObjectLiteral, SelectQueryBuilder, WhereExpressionBuilder } from 'typeorm';
+import { Brackets } from 'typeorm';
+
+/**
+ * What student-level data a caller may see or change: the union of their grants.
+ * A student is in scope when ANY of these holds:
+ *  - `all` (city administrators);
+ *  - the student's school is in `schoolIds` (district officers: every school of their
+ *    district; school administrators and registrars: their school);
+ *  - the student is enrolled (in any term) in a class of `classIds` (teachers);
+ *  - the student's id is in `studentIds` (the student, their guardians, the high schools
+ *    the student applied to).
+ *
+ * This is the ONE place scope becomes SQL (ADR 0005). Services that read or write
+ * student-level data take a DataScope and call `whereStudentInScope` (or `isSchoolInScope`
+ * for school-owned resources); a record outside the scope is answered as "not found".
+ */
+export interface DataScope {
+  readonly all: boolean;
+  readonly schoolIds: readonly string[];
+  readonly classIds: readonly string[];
+  readonly studentIds: readonly string[];
+}
+
+export const EVERYTHING: DataScope = Object.freeze({ all: true, schoolIds: [], classIds: [], studentIds: [] });
+export const NOTHING: DataScope = Object.freeze({ all: false, schoolIds: [], classIds: [], studentIds: [] });
+
+let parameterCounter = 0;
+
+/**
+ * Adds `AND (<student in scope>)` to a query. `studentIdColumn` and `schoolIdColumn` name the
+ * columns of the row being filtered, e.g. `student.id` / `student.school_id`, or
+ * `record.student_id` / `record.school_id` for a table that carries both.
+ */
+export function whereStudentInScope<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T> | (WhereExpressionBuilder & { setParameter(key: string, value: unknown): unknown }),
+  scope: DataScope,
+  columns: { studentIdColumn: string; schoolIdColumn: string },
+): void {
+  if (scope.all) return;
+  parameterCounter = (parameterCounter + 1) % 1_000_000;
+  const suffix = `_scope${parameterCounter}`;
+  const { studentIdColumn, schoolIdColumn } = columns;
+  query.andWhere(
+    new Brackets((inner) => {
+      inner.where('FALSE');
+      if (scope.schoolIds.length > 0) inner.orWhere(`${schoolIdColumn} = ANY(:schoolIds${suffix})`, { [`schoolIds${suffix}`]: scope.schoolIds });
+      if (scope.classIds.length > 0) {
+        inner.orWhere(`EXISTS (SELECT 1 FROM enrolments scope_enrolment WHERE scope_enrolment.student_id = ${studentIdColumn} AND scope_enrolment.class_id = ANY(:classIds${suffix}))`, {
+          [`classIds${suffix}`]: scope.classIds,
+        });
+      }
+      if (scope.studentIds.length > 0) inner.orWhere(`${studentIdColumn} = ANY(:studentIds${suffix})`, { [`studentIds${suffix}`]: scope.studentIds });
+    }),
+  );
+}
+
+/** For plain SQL: the same condition as a fragment over numbered parameters appended to `params`. */
+export function studentInScopeSql(scope: DataScope, columns: { studentIdColumn: string; schoolIdColumn: string }, params: unknown[]): string {
+  if (scope.all) return 'TRUE';
+  const parts: string[] = [];
+  if (scope.schoolIds.length > 0) {
+    params.push(scope.schoolIds);
+    parts.push(`${columns.schoolIdColumn} = ANY($${params.length}::uuid[])`);
+  }
+  if (scope.classIds.length > 0) {
+    params.push(scope.classIds);
+    parts.push(`EXISTS (SELECT 1 FROM enrolments scope_enrolment WHERE scope_enrolment.student_id = ${columns.studentIdColumn} AND scope_enrolment.class_id = ANY($${params.length}::uuid[]))`);
+  }
+  if (scope.studentIds.length > 0) {
+    params.push(scope.studentIds);
+    parts.push(`${columns.studentIdColumn} = ANY($${params.length}::uuid[])`);
+  }
+  return parts.length === 0 ? 'FALSE' : `(${parts.join(' OR ')})`;
+}
+
+/** Whether school-level data of this school (its classes, uploads, own reports) is in scope. */
+export function isSchoolInScope(scope: DataScope, schoolId: string): boolean {
+  return scope.all || scope.schoolIds.includes(schoolId);
+}
