@@ -5,6 +5,7 @@ import { loadConfig } from '../../config/app-config';
 import type { ImportReport } from '../../modules/imports/import-report';
 import { ImportRejectedError } from '../../modules/imports/imports.errors';
 import { ImportsService } from '../../modules/imports/imports.service';
+import { EVERYTHING } from '../../modules/auth/data-scope';
 import { CliError } from '../cli-error';
 import { withDatabase } from './database.command';
 
@@ -35,7 +36,11 @@ async function runImport(kind: string, file: string, options: { dryRun?: boolean
   await withDatabase(async (dataSource) => {
     const imports = new ImportsService(dataSource, config);
     try {
-      const report = await imports.run(kind, bytes, path.basename(resolved), { dryRun: Boolean(options.dryRun) });
+      const report = await imports.run(kind, bytes, path.basename(resolved), {
+        dryRun: Boolean(options.dryRun),
+        // The CLI runs with database access on the server itself: the operator's scope is everything.
+        context: { scope: EVERYTHING, actorUserId: null },
+      });
       printReport(report, Boolean(options.json));
       if (!report.valid) process.exitCode = 2; // a dry run of an invalid file is still bad input
     } catch (error) {

@@ -6,7 +6,7 @@ import { ImportBatch } from './entities/import-batch.entity';
 import { type ImportReport, MAX_REPORTED_ERRORS } from './import-report';
 import { ImportRejectedError, UnknownImportKindError } from './imports.errors';
 import { rosterImportKind } from './kinds/roster.import-kind';
-import type { AnyImportKind, RowProblem } from './pipeline/import-kind';
+import type { AnyImportKind, ImportContext, RowProblem } from './pipeline/import-kind';
 import { readTable } from './pipeline/read-table';
 import { mapHeaders, validateRows } from './pipeline/validate-table';
 
@@ -52,7 +52,7 @@ export class ImportsService {
   }
 
   /** Validates (dryRun) or imports a file. A commit of an invalid file throws ImportRejectedError with the report. */
-  async run(kindName: string, bytes: Buffer, fileName: string, options: { dryRun: boolean }): Promise<ImportReport> {
+  async run(kindName: string, bytes: Buffer, fileName: string, options: { dryRun: boolean; context: ImportContext }): Promise<ImportReport> {
     const kind = this.getKind(kindName);
     const report: ImportReport = {
       kind: kind.kind,
@@ -93,13 +93,13 @@ export class ImportsService {
     try {
       await this.dataSource.transaction(async (manager) => {
         await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`wuyu-import:${kind.kind}`]);
-        const { resolved, problems } = await kind.resolve(validated.rows, manager, header);
+        const { resolved, problems } = await kind.resolve(validated.rows, manager, header, options.context);
         const allProblems = [...validated.problems, ...problems];
         if (allProblems.length > 0 || options.dryRun) {
           finish(allProblems);
           throw new DryRunRollback();
         }
-        const summary = await kind.commit(resolved.map((r) => r.row), manager);
+        const summary = await kind.commit(resolved.map((r) => r.row), manager, options.context);
         report.summary = summary;
         if (Object.values(summary).some((count) => count > 0)) {
           const batch = await manager.getRepository(ImportBatch).save(

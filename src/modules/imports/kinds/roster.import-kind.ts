@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { resolveEthnicity, SEX_ALIASES, STUDENT_STATUS_ALIASES } from '../../roster/code-lists';
 import type { StudentStatus } from '../../roster/entities/student.entity';
 import { studentFieldProblems } from '../../roster/student-rules';
+import { isSchoolInScope } from '../../auth/data-scope';
 import type { ImportKind, ParsedRow, RowCells, RowProblem } from '../pipeline/import-kind';
 import { parseFlexibleDate } from '../pipeline/parse-values';
 
@@ -124,7 +125,7 @@ export const rosterImportKind: ImportKind<RosterColumn, RosterRow, ResolvedRoste
 
   keyOf: (row) => `${row.studentNumber}|${row.termCode}`,
 
-  async resolve(rows, manager, header) {
+  async resolve(rows, manager, header, context) {
     const problems: RowProblem[] = [];
     const schoolCodes = [...new Set(rows.map(({ row }) => row.schoolCode))];
     const termCodes = [...new Set(rows.map(({ row }) => row.termCode))];
@@ -134,12 +135,24 @@ export const rosterImportKind: ImportKind<RosterColumn, RosterRow, ResolvedRoste
     const terms = new Map<string, string>(
       (await manager.query('SELECT code, school_year FROM terms WHERE code = ANY($1)', [termCodes]) as { code: string; school_year: string }[]).map((t) => [t.code, t.school_year]),
     );
+    // A student already registered at a school outside the uploader's scope cannot be moved by this upload.
+    const numbers = [...new Set(rows.map(({ row }) => row.studentNumber))];
+    const existingSchool = new Map<string, string>(
+      (await manager.query('SELECT student_number, school_id FROM students WHERE student_number = ANY($1)', [numbers]) as { student_number: string; school_id: string }[]).map((s) => [s.student_number, s.school_id]),
+    );
     const firstOfStudent = new Map<string, { rowNumber: number; row: RosterRow }>();
     const resolved: { rowNumber: number; row: ResolvedRosterRow }[] = [];
     for (const { rowNumber, row } of rows) {
       const schoolId = schools.get(row.schoolCode);
       const schoolYear = terms.get(row.termCode);
       if (!schoolId) problems.push(problem(rowNumber, header('schoolCode'), 'UNKNOWN_SCHOOL', `no school has the code ${row.schoolCode}`, `没有标识码为${row.schoolCode}的学校`, row.schoolCode));
+      else if (!isSchoolInScope(context.scope, schoolId)) {
+        problems.push(problem(rowNumber, header('schoolCode'), 'SCHOOL_OUT_OF_SCOPE', `you may not import students of school ${row.schoolCode}`, `无权导入学校${row.schoolCode}的学生`, row.schoolCode));
+      }
+      const currentSchool = existingSchool.get(row.studentNumber);
+      if (currentSchool && currentSchool !== schoolId && !isSchoolInScope(context.scope, currentSchool)) {
+        problems.push(problem(rowNumber, header('studentNumber'), 'STUDENT_IN_OTHER_SCHOOL', 'this student is registered at a school outside your scope; the transfer must be released there first', '该学生学籍在您权限外的学校，须先由原校办理转出', row.studentNumber));
+      }
       if (!schoolYear) problems.push(problem(rowNumber, header('term'), 'UNKNOWN_TERM', `term ${row.termCode} is not set up; create it first`, `学期${row.termCode}尚未设置，请先创建`, row.termCode));
       const first = firstOfStudent.get(row.studentNumber);
       if (first) {
@@ -148,7 +161,7 @@ export const rosterImportKind: ImportKind<RosterColumn, RosterRow, ResolvedRoste
           problems.push(problem(rowNumber, header(differs === 'sexCode' ? 'sex' : differs === 'ethnicityCode' ? 'ethnicity' : differs), 'CONFLICTING_STUDENT_DATA', `this row describes the student of row ${first.rowNumber} differently`, `该行与第${first.rowNumber}行同一学生的信息不一致`, String(row[differs])));
         }
       } else firstOfStudent.set(row.studentNumber, { rowNumber, row });
-      if (schoolId && schoolYear) resolved.push({ rowNumber, row: { ...row, schoolId, schoolYear } });
+      if (schoolId && schoolYear && isSchoolInScope(context.scope, schoolId)) resolved.push({ rowNumber, row: { ...row, schoolId, schoolYear } });
     }
     return { resolved, problems };
   },

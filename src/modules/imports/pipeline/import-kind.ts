@@ -1,4 +1,11 @@
 import type { EntityManager } from 'typeorm';
+import type { DataScope } from '../../auth/data-scope';
+
+/** Who is importing: the uploader's data scope (rows outside it are refused) and user id (for record history). */
+export interface ImportContext {
+  readonly scope: DataScope;
+  readonly actorUserId: string | null;
+}
 
 /** One problem found in a file: where (Excel row number and column header), what, and the value. */
 export interface RowProblem {
@@ -43,8 +50,8 @@ export interface ImportKind<K extends string, T, R = T> {
   readonly exampleRows: readonly RowCells<K>[];
   parseRow(cells: RowCells<K>, rowNumber: number, header: (key: K) => string): ParsedRow<T>;
   keyOf(row: T): string;
-  resolve(rows: readonly { rowNumber: number; row: T }[], manager: EntityManager, header: (key: K) => string): Promise<{ resolved: { rowNumber: number; row: R }[]; problems: RowProblem[] }>;
-  commit(rows: readonly R[], manager: EntityManager): Promise<Record<string, number>>;
+  resolve(rows: readonly { rowNumber: number; row: T }[], manager: EntityManager, header: (key: K) => string, context: ImportContext): Promise<{ resolved: { rowNumber: number; row: R }[]; problems: RowProblem[] }>;
+  commit(rows: readonly R[], manager: EntityManager, context: ImportContext): Promise<Record<string, number>>;
 }
 
 // Existential alias for registries holding kinds of different row types.
