@@ -140,17 +140,15 @@ export function fitLeastSquares(input: LeastSquaresInput): LeastSquaresFit {
     column[step] = pivot - alpha; // v = x − αe₁ stored in place; vᵀv = 2‖x‖(‖x‖ + |x₁|)
     const vNormSquared = 2 * tailNorm * (tailNorm + Math.abs(pivot));
     upper[step * predictorCount + step] = alpha;
-    const reflect = (target: Float64Array): void => {
+    // Apply H = I − 2vvᵀ/vᵀv to the later columns and to y.
+    for (let later = step + 1; later <= predictorCount; later += 1) {
+      const target = later < predictorCount ? centred[later] : centredOutcome;
       let dot = 0;
       for (let row = step; row < observationCount; row += 1) dot += column[row] * target[row];
       const factor = (2 * dot) / vNormSquared;
       for (let row = step; row < observationCount; row += 1) target[row] -= factor * column[row];
-    };
-    for (let later = step + 1; later < predictorCount; later += 1) {
-      reflect(centred[later]);
-      upper[step * predictorCount + later] = centred[later][step];
+      if (later < predictorCount) upper[step * predictorCount + later] = target[step];
     }
-    reflect(centredOutcome);
   }
 
   // Back substitution Rβ = (Qᵀy)₁..k and the inverse of R for the covariance.

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import * as database from './database.command';
 import * as importCommand from './import.command';
+import * as valueAdded from './va.command';
 import * as fitness from './fitness.command';
 
 /**
@@ -13,6 +14,7 @@ const commandModules: readonly CommandModule[] = [
   database,
   importCommand,
   fitness,
+  valueAdded,
 ];
 
 export function registerCommands(program: Command): void {
