@@ -60,3 +60,43 @@ export {
   CONFIDENCE_MULTIPLIER,
 } from './value-added';
 export type { ValueAddedModelName, ValueAddedCategory, ValueAddedInput, ValueAddedResult, GroupValueAdded } from './value-added';
+// Student growth percentiles (issue 11): R primitives, bs() basis, quantile regression, SGP, aggregates, projections.
+export { roundLikeR, roundHalfEven, quantileType7, quantileType7OfSorted, extendRange, finiteRange } from './r-quantile';
+export { bSplineBasis, bSplineColumnCount, splineDesign } from './b-spline-basis';
+export type { BSplineKnots } from './b-spline-basis';
+export { quantileRegressionFrischNewton, purifyToOptimalVertex, quantileRegressionProcess } from './quantile-regression';
+export type { FrischNewtonOptions, QuantileRegressionResult, QuantileRegressionProblem, QuantileProcessOptions } from './quantile-regression';
+export {
+  SGP_TAUS,
+  SGP_KNOT_PROBABILITIES,
+  SGP_PREDICTION_DIGITS,
+  GROWTH_COEFFICIENT_FORMAT,
+  growthScoreScale,
+  growthDesign,
+  rowsWithPriors,
+  growthTauChains,
+  planGrowthFit,
+  fitGrowthChain,
+  assembleGrowthCoefficients,
+  fitGrowthCoefficients,
+  checkGrowthCoefficientSet,
+  growthPercentilePredictions,
+  growthPercentileOf,
+  studentGrowthPercentiles,
+  growthPercentileCuts,
+  growthColumnsPerPrior,
+} from './student-growth-percentiles';
+export type {
+  GrowthScoreScale,
+  GrowthCoefficientMatrix,
+  GrowthCoefficientSet,
+  GrowthScores,
+  GrowthFitOptions,
+  GrowthFitTask,
+  GrowthFitPlan,
+  StudentGrowthPercentileResult,
+} from './student-growth-percentiles';
+export { summariseGrowthGroups, shrinkGroupMedians, growthGoodnessOfFit } from './growth-aggregates';
+export type { GrowthGroupSummary, GrowthGroupOptions, ShrunkGrowthGroupSummary, GrowthGoodnessOfFit } from './growth-aggregates';
+export { projectGrowth, growthTrajectories, growthPercentileToReach } from './growth-projections';
+export type { GrowthProjection } from './growth-projections';
