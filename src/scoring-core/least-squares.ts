@@ -201,12 +201,14 @@ export function fitLeastSquares(input: LeastSquaresInput): LeastSquaresFit {
   // Fitted values from the centred form ȳ + Σβ_k(x_k − x̄_k): no cancellation against β₀.
   const fitted = new Float64Array(observationCount);
   const residuals = new Float64Array(observationCount);
-  for (let row = 0; row < observationCount; row += 1) {
-    let value = outcomeMean;
-    for (let k = 0; k < predictorCount; k += 1) value += slopes[k] * (predictors[k][row] - predictorMeans[k]);
-    fitted[row] = value;
-    residuals[row] = outcome[row] - value;
+  fitted.fill(outcomeMean);
+  for (let k = 0; k < predictorCount; k += 1) {
+    const values = predictors[k];
+    const slope = slopes[k];
+    const columnMean = predictorMeans[k];
+    for (let row = 0; row < observationCount; row += 1) fitted[row] += slope * (values[row] - columnMean);
   }
+  for (let row = 0; row < observationCount; row += 1) residuals[row] = outcome[row] - fitted[row];
 
   return {
     terms: ['(Intercept)', ...names],

@@ -142,22 +142,34 @@ export function fitRandomIntercept(input: RandomInterceptInput): RandomIntercept
   for (let group = 0; group < groupCount; group += 1) {
     for (let column = 0; column < width; column += 1) groupMeans[group * width + column] /= groupSizes[group];
   }
-  // Within-group cross-products (upper triangle, row-major width×width).
+  // Within-group deviations column by column, then their cross-products (upper triangle,
+  // row-major width×width) as dot products: sequential memory access, O(N·width²).
   const within = new Float64Array(width * width);
   const rawSquares = new Float64Array(width);
-  const deviation = new Float64Array(width);
-  for (let row = 0; row < observationCount; row += 1) {
-    const offset = groupIndex[row] * width;
-    for (let column = 0; column < width; column += 1) {
-      const value = columns[column][row];
-      rawSquares[column] += value * value;
-      deviation[column] = value - grandMeans[column] - groupMeans[offset + column];
+  const deviations: Float64Array[] = [];
+  for (let column = 0; column < width; column += 1) {
+    const values = columns[column];
+    const grandMean = grandMeans[column];
+    const deviation = new Float64Array(observationCount);
+    let squares = 0;
+    for (let row = 0; row < observationCount; row += 1) {
+      const value = values[row];
+      squares += value * value;
+      deviation[row] = value - grandMean - groupMeans[groupIndex[row] * width + column];
     }
-    for (let i = 0; i < width; i += 1) {
-      const di = deviation[i];
-      for (let j = i; j < width; j += 1) within[i * width + j] += di * deviation[j];
+    rawSquares[column] = squares;
+    deviations.push(deviation);
+  }
+  for (let i = 0; i < width; i += 1) {
+    const left = deviations[i];
+    for (let j = i; j < width; j += 1) {
+      const right = deviations[j];
+      let sum = 0;
+      for (let row = 0; row < observationCount; row += 1) sum += left[row] * right[row];
+      within[i * width + j] = sum;
     }
   }
+  deviations.length = 0;
 
   // M(γ) has size m = p + 1: index 0 intercept, 1..k predictors, k+1 outcome.
   const size = parameterCount + 1;
@@ -189,8 +201,11 @@ export function fitRandomIntercept(input: RandomInterceptInput): RandomIntercept
 
   // Rank and constant-column checks on XᵀX (γ = 0), before any search.
   for (let column = 0; column < predictorCount; column += 1) {
-    const first = predictors[column][0];
-    if (predictors[column].every((value) => value === first)) {
+    const values = predictors[column];
+    const first = values[0];
+    let isConstant = true;
+    for (let row = 1; row < observationCount && isConstant; row += 1) isConstant = values[row] === first;
+    if (isConstant) {
       throw new ScoringInputError(
         'CONSTANT_COLUMN',
         `predictor '${names[column]}' has the same value (${first}) for every student; drop it, the intercept already covers a constant`,
@@ -402,12 +417,14 @@ export function fitRandomIntercept(input: RandomInterceptInput): RandomIntercept
   const fitted = new Float64Array(observationCount);
   const residuals = new Float64Array(observationCount);
   const baseline = grandMeans[predictorCount] + centredCoefficients[0];
-  for (let row = 0; row < observationCount; row += 1) {
-    let value = baseline;
-    for (let k = 0; k < predictorCount; k += 1) value += centredCoefficients[k + 1] * (predictors[k][row] - grandMeans[k]);
-    fitted[row] = value;
-    residuals[row] = outcome[row] - value;
+  fitted.fill(baseline);
+  for (let k = 0; k < predictorCount; k += 1) {
+    const values = predictors[k];
+    const slope = centredCoefficients[k + 1];
+    const columnMean = grandMeans[k];
+    for (let row = 0; row < observationCount; row += 1) fitted[row] += slope * (values[row] - columnMean);
   }
+  for (let row = 0; row < observationCount; row += 1) residuals[row] = outcome[row] - fitted[row];
 
   return {
     estimation,

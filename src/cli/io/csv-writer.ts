@@ -131,8 +131,9 @@ export class ByteCsvWriter {
   fixed(value: number, decimals: number): void {
     if (!Number.isFinite(value)) return;
     const scale = POWERS_OF_TEN[decimals];
-    let scaled = Math.round(Math.abs(value) * scale);
-    if (scaled >= 9007199254740992) {
+    const scaled = Math.round(Math.abs(value) * scale);
+    // Integer part must fit int32 for the fast digit loops below; larger values are rare.
+    if (scaled >= 9007199254740992 || scaled / scale >= 2147483648) {
       this.text(String(value));
       return;
     }
@@ -143,24 +144,33 @@ export class ByteCsvWriter {
       return;
     }
     if (value < 0) buffer[this.length++] = MINUS;
-    // Drop trailing zeros of the fraction.
+    // scaled = integerPart·scale + fraction exactly; the division cannot cross an integer
+    // because fraction/scale ≤ 1 − 10⁻⁹ and the ulp below 2³¹ is < 10⁻⁶.
+    const integerPart = Math.floor(scaled / scale);
+    let fraction = scaled - integerPart * scale;
+    const scratch = this.scratch;
+    let count = 0;
+    let integer = integerPart | 0;
+    do {
+      const quotient = (integer / 10) | 0;
+      scratch[count++] = ZERO + integer - quotient * 10;
+      integer = quotient;
+    } while (integer > 0);
+    while (count > 0) buffer[this.length++] = scratch[--count];
+    if (fraction === 0) return;
     let fractionDigits = decimals;
-    while (fractionDigits > 0 && scaled % 10 === 0) {
-      scaled /= 10;
+    while (fraction % 10 === 0) {
+      fraction /= 10;
       fractionDigits -= 1;
     }
-    // Digits are produced from the right into a scratch area, then copied.
-    let digitCount = 0;
-    const scratch = this.scratch;
-    do {
-      const quotient = Math.floor(scaled / 10);
-      scratch[digitCount++] = ZERO + (scaled - quotient * 10);
-      scaled = quotient;
-    } while (scaled > 0 || digitCount <= fractionDigits);
-    for (let index = digitCount - 1; index >= 0; index -= 1) {
-      buffer[this.length++] = scratch[index];
-      if (index === fractionDigits && fractionDigits > 0) buffer[this.length++] = POINT;
+    buffer[this.length++] = POINT;
+    let remaining = fraction | 0;
+    for (let index = fractionDigits - 1; index >= 0; index -= 1) {
+      const quotient = (remaining / 10) | 0;
+      buffer[this.length + index] = ZERO + remaining - quotient * 10;
+      remaining = quotient;
     }
+    this.length += fractionDigits;
   }
 
   close(): void {

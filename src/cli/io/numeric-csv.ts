@@ -190,6 +190,47 @@ export function readNumericCsv(raw: Buffer, options: NumericCsvOptions): Numeric
         }
         for (let inside = start; inside < end; inside += 1) if (bytes[inside] === NEWLINE) line += 1;
       } else {
+        const numericSlot = field < fieldCount ? target[field] : NO_TARGET;
+        if (numericSlot >= 0 && numericSlot !== NO_TARGET) {
+          // Fast path: parse [-]digits[.digits] while scanning; exact while the digits fit in
+          // 2^53 and the decimals in 10^22 (integer / exact power of ten is correctly rounded).
+          let scan = position;
+          let negative = false;
+          if (scan < length && bytes[scan] === 0x2d) {
+            negative = true;
+            scan += 1;
+          }
+          let mantissa = 0;
+          let digitCount = 0;
+          let fractionDigits = -1;
+          for (; scan < length; scan += 1) {
+            const digit = bytes[scan] - 0x30;
+            if (digit >= 0 && digit <= 9) {
+              mantissa = mantissa * 10 + digit;
+              digitCount += 1;
+              if (fractionDigits >= 0) fractionDigits += 1;
+            } else if (digit === -2 && fractionDigits < 0) {
+              fractionDigits = 0; // '.'
+            } else break;
+          }
+          if (
+            digitCount > 0 &&
+            mantissa <= 9007199254740992 &&
+            fractionDigits <= 22 &&
+            (scan >= length || bytes[scan] === delimiter || bytes[scan] === NEWLINE)
+          ) {
+            const magnitude = fractionDigits <= 0 ? mantissa : mantissa / POWERS_OF_TEN[fractionDigits];
+            numericColumns[numericSlot][row] = negative ? -magnitude : magnitude;
+            position = scan;
+            field += 1;
+            if (position < length && bytes[position] === delimiter) {
+              position += 1;
+              continue;
+            }
+            position += 1;
+            break;
+          }
+        }
         while (position < length) {
           const byte = bytes[position];
           if (byte === delimiter || byte === NEWLINE) break;
