@@ -30,11 +30,12 @@ export {
   allocateFitnessBatchOutput,
   fitnessLevelFromTenths,
   fitnessValueProblem,
+  fitnessPlausibleRange,
   fitnessMissingInputs,
   MISSING_HEIGHT_BIT,
   MISSING_WEIGHT_BIT,
 } from './fitness/score-fitness-test';
-export type { FitnessTestInput, FitnessTestResult, FitnessScore, FitnessItemResults, FitnessExemption, FitnessRetest, FitnessBatchInput, FitnessBatchOutput } from './fitness/score-fitness-test';
+export type { FitnessTestInput, FitnessTestResult, FitnessScore, FitnessItemResults, FitnessExemption, FitnessRetest, FitnessBatchInput, FitnessBatchOutput, FitnessPlausibleRange } from './fitness/score-fitness-test';
 export { fitnessGraduationScore } from './fitness/fitness-graduation-score';
 export type { FitnessYearOutcome, FitnessGraduationInput, FitnessGraduationResult } from './fitness/fitness-graduation-score';
 export { summarizeFitnessGroup, compareWithFitnessTargets, fitnessYearOverYear, FITNESS_TARGETS } from './fitness/fitness-rates';

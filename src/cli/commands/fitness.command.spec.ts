@@ -1,10 +1,10 @@
 /**
  * End to end: spawns the built CLI (`node dist/src/cli/main.js fitness score …`) on real files,
- * as an analyst would run it through `npm run wuyu -- fitness score …`. tools/ensure-built.js
- * rebuilds dist/ first when a source is newer.
+ * as an analyst would run it through `npm run wuyu -- fitness score …`. Build first with
+ * `npx nest build` (`npm test` does it through tools/ensure-built.js).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as iconv from 'iconv-lite';
@@ -14,9 +14,9 @@ const cli = join(root, 'dist', 'src', 'cli', 'main.js');
 let directory: string;
 
 beforeAll(() => {
-  execFileSync(process.execPath, [join(root, 'tools', 'ensure-built.js')], { cwd: root, stdio: 'pipe' });
+  if (!existsSync(join(root, 'dist', 'src', 'cli', 'commands', 'fitness.command.js'))) throw new Error('build the CLI first: npx nest build');
   directory = mkdtempSync(join(tmpdir(), 'wuyu-fitness-'));
-}, 180_000);
+});
 
 afterAll(() => {
   rmSync(directory, { recursive: true, force: true });

@@ -10,8 +10,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
-import { decodeCsvBytes, encodeCsvText, formatCsvRecord, parseCsvRecords, type InputEncoding, type OutputEncoding } from '../fitness/csv-text';
-import { scoreFitnessTable, type FitnessTableResult } from '../fitness/score-fitness-table';
+import { decodeCsvBytes, encodeCsvText, formatCsvRecord, type InputEncoding, type OutputEncoding } from '../fitness/csv-text';
+import { scoreFitnessCsvText, type FitnessTableResult } from '../fitness/score-fitness-table';
 
 interface ScoreOptions {
   readonly input: string;
@@ -58,17 +58,8 @@ export function runFitnessScore(options: ScoreOptions): FitnessTableResult {
     throw new CliError('INPUT_NOT_READABLE', `cannot read ${options.input}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const { text } = decodeCsvBytes(bytes, inputEncoding as InputEncoding);
-  let records: string[][];
-  try {
-    records = parseCsvRecords(text);
-  } catch (error) {
-    throw new CliError('BAD_CSV', `${options.input}: ${(error as Error).message}`);
-  }
-  const result = scoreFitnessTable(records);
-
-  const lines = [formatCsvRecord(result.header)];
-  for (const row of result.rows) lines.push(formatCsvRecord(row));
-  writeOrFail(options.out, encodeCsvText(`${lines.join('\r\n')}\r\n`, outputEncoding as OutputEncoding));
+  const result = scoreFitnessCsvText(text);
+  writeOrFail(options.out, encodeCsvText(`${result.lines.join('\r\n')}\r\n`, outputEncoding as OutputEncoding));
 
   if (options.errors !== undefined) {
     const errorLines = [formatCsvRecord(['row', 'column', 'value', 'problem'])];

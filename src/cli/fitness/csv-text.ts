@@ -36,89 +36,96 @@ export function encodeCsvText(text: string, encoding: OutputEncoding = 'utf8'): 
   return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
 }
 
+/** One record read from CSV text: its cells, and where its text ends (without the line break). */
+export interface CsvRecord {
+  readonly cells: string[];
+  /** Offset just after the record's last character (before \r\n or \n). */
+  readonly contentEnd: number;
+  /** Offset where the next record starts. */
+  readonly next: number;
+}
+
+/**
+ * Reads the record that starts at `position`. Quoted fields may hold commas, doubled quotes and
+ * line breaks. As in Excel, a quote that does not open a field is an ordinary character, so a
+ * hand-typed 3'22" needs no quoting. A line without quotes takes a fast split path.
+ * Throws Error with the row number (`rowNumber`, for the message) for an unterminated quote.
+ */
+export function readCsvRecord(text: string, position: number, rowNumber: number): CsvRecord {
+  const length = text.length;
+  let lineEnd = text.indexOf('\n', position);
+  if (lineEnd < 0) lineEnd = length;
+  const contentEnd = lineEnd > position && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
+  const line = text.slice(position, contentEnd);
+  if (line.indexOf('"') < 0) return { cells: line.split(','), contentEnd, next: lineEnd + 1 };
+  // Slow path: a quoted field, possibly spanning lines.
+  const cells: string[] = [];
+  let field = '';
+  let index = position;
+  let quoted = false;
+  let atFieldStart = true;
+  for (;;) {
+    if (index >= length) {
+      if (quoted) throw new Error(`row ${rowNumber}: a quoted field is never closed`);
+      cells.push(field);
+      return { cells, contentEnd: length, next: length };
+    }
+    const c = text.charCodeAt(index);
+    if (quoted) {
+      if (c === 34) {
+        if (text.charCodeAt(index + 1) === 34) {
+          field += '"';
+          index += 2;
+        } else {
+          quoted = false;
+          index += 1;
+        }
+      } else {
+        field += text[index];
+        index += 1;
+      }
+    } else if (c === 34 && atFieldStart) {
+      quoted = true;
+      atFieldStart = false;
+      index += 1;
+    } else if (c === 44) {
+      cells.push(field);
+      field = '';
+      atFieldStart = true;
+      index += 1;
+    } else if (c === 10 || (c === 13 && text.charCodeAt(index + 1) === 10)) {
+      cells.push(field);
+      return { cells, contentEnd: index, next: index + (c === 13 ? 2 : 1) };
+    } else {
+      field += text[index];
+      atFieldStart = false;
+      index += 1;
+    }
+  }
+}
+
 /**
  * Reads CSV text into records. Record i (0-based) is the row Excel shows as row i + 1: the header
  * is row 1, and a blank line is kept as an empty record [''] so later row numbers stay right.
- * Quoted fields may hold commas, doubled quotes and line breaks. As in Excel, a quote that does
- * not open a field is an ordinary character, so a hand-typed 3'22" needs no quoting. A line
- * without quotes takes a fast split path. Throws Error with the row number for an unterminated quote.
  */
 export function parseCsvRecords(text: string): string[][] {
   const records: string[][] = [];
-  const length = text.length;
   let position = 0;
-  while (position < length) {
-    let lineEnd = text.indexOf('\n', position);
-    if (lineEnd < 0) lineEnd = length;
-    const contentEnd = lineEnd > position && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
-    const line = text.slice(position, contentEnd);
-    if (line.indexOf('"') < 0) {
-      records.push(line.split(','));
-      position = lineEnd + 1;
-      continue;
-    }
-    // Slow path: a quoted field, possibly spanning lines.
-    const record: string[] = [];
-    let field = '';
-    let index = position;
-    let quoted = false;
-    let atFieldStart = true;
-    let done = false;
-    while (!done) {
-      if (index >= length) {
-        if (quoted) throw new Error(`row ${records.length + 1}: a quoted field is never closed`);
-        record.push(field);
-        done = true;
-        position = length;
-        break;
-      }
-      const c = text.charCodeAt(index);
-      if (quoted) {
-        if (c === 34) {
-          if (text.charCodeAt(index + 1) === 34) {
-            field += '"';
-            index += 2;
-          } else {
-            quoted = false;
-            index += 1;
-          }
-        } else {
-          field += text[index];
-          index += 1;
-        }
-      } else if (c === 34 && field === '' && atFieldStart) {
-        quoted = true;
-        atFieldStart = false;
-        index += 1;
-      } else if (c === 44) {
-        atFieldStart = true;
-        record.push(field);
-        field = '';
-        index += 1;
-      } else if (c === 10 || (c === 13 && text.charCodeAt(index + 1) === 10)) {
-        record.push(field);
-        done = true;
-        position = index + (c === 13 ? 2 : 1);
-      } else {
-        field += text[index];
-        atFieldStart = false;
-        index += 1;
-      }
-    }
-    records.push(record);
+  while (position < text.length) {
+    const record = readCsvRecord(text, position, records.length + 1);
+    records.push(record.cells);
+    position = record.next;
   }
   return records;
 }
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
-/** One CSV line (without line break), quoting fields that need it. */
+/**
+ * One CSV line (without line break), quoting fields that need it. Built with join, which yields
+ * a flat string: `+=` would leave a rope of one node per field, and a million such ropes keep
+ * the garbage collector busy for seconds.
+ */
 export function formatCsvRecord(fields: readonly string[]): string {
-  let line = '';
-  for (let i = 0; i < fields.length; i += 1) {
-    const field = fields[i];
-    if (i > 0) line += ',';
-    line += NEEDS_QUOTES.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
-  }
-  return line;
+  return fields.map((field) => (NEEDS_QUOTES.test(field) ? `"${field.replace(/"/g, '""')}"` : field)).join(',');
 }

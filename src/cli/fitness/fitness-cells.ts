@@ -19,27 +19,34 @@ export function toHalfWidth(text: string): string {
 const EMPTY_MARKERS: ReadonlySet<string> = new Set(['', '-', '—', '–', '/', '／', '－']);
 
 export function isEmptyCell(text: string): boolean {
-  return EMPTY_MARKERS.has(text.trim());
+  return text.length === 0 || EMPTY_MARKERS.has(text.trim());
 }
 
 export function parseGradeCode(text: string): Parsed<FitnessGradeCode> {
+  if (GRADE_CODES.has(text)) return { ok: true, value: text as FitnessGradeCode };
   const code = toHalfWidth(text).toUpperCase();
   if (GRADE_CODES.has(code)) return { ok: true, value: code as FitnessGradeCode };
   return { ok: false, message: `grade_code ${JSON.stringify(text)} is not one of ${FITNESS_GRADE_CODES.join(', ')}` };
 }
 
+const MALE: Parsed<FitnessSex> = { ok: true, value: 'M' };
+const FEMALE: Parsed<FitnessSex> = { ok: true, value: 'F' };
+
 export function parseSex(text: string): Parsed<FitnessSex> {
+  // Fast path for the exact spellings; anything else is normalised first.
+  if (text === 'M' || text === '男' || text === '1') return MALE;
+  if (text === 'F' || text === '女' || text === '2') return FEMALE;
   switch (toHalfWidth(text).toUpperCase()) {
     case 'M':
     case '男':
     case '1':
     case 'MALE':
-      return { ok: true, value: 'M' };
+      return MALE;
     case 'F':
     case '女':
     case '2':
     case 'FEMALE':
-      return { ok: true, value: 'F' };
+      return FEMALE;
     default:
       return { ok: false, message: `sex ${JSON.stringify(text)} is not M/F, 男/女 or 1/2` };
   }
@@ -49,11 +56,13 @@ const DECIMAL = /^[-+]?(\d+(\.\d*)?|\.\d+)$/;
 
 /** A plain decimal number (cm, kg, ml, counts). */
 export function parseDecimal(text: string): Parsed<number> {
+  if (DECIMAL.test(text)) return { ok: true, value: Number(text) };
   const cleaned = toHalfWidth(text);
   if (DECIMAL.test(cleaned)) return { ok: true, value: Number(cleaned) };
   return { ok: false, message: `${JSON.stringify(text)} is not a number` };
 }
 
+const PLAIN_SECONDS = /^\d+(\.\d+)?$/;
 const SECONDS = /^(\d+(?:\.\d+)?)"?$/;
 const MINUTES_SECONDS = /^(\d+)'(\d{1,2}(?:\.\d+)?)(?:")?$/;
 const MINUTES_ONLY = /^(\d+)'$/;
@@ -66,6 +75,7 @@ const HOURS_MINUTES_SECONDS = /^(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/;
  * minutes must be below 60.
  */
 export function parseRunSeconds(text: string): Parsed<number> {
+  if (PLAIN_SECONDS.test(text)) return { ok: true, value: Number(text) };
   const cleaned = toHalfWidth(text)
     .replace(/\s+/g, '')
     .replace(/[′’‘`´]/g, "'")

@@ -6,9 +6,15 @@
 import { CliError } from '../cli-error';
 import { parseCsvRecords } from './csv-text';
 import { FITNESS_OUTPUT_COLUMNS } from './fitness-columns';
-import { scoreFitnessTable } from './score-fitness-table';
+import { scoreFitnessCsvText } from './score-fitness-table';
 
-const table = (text: string) => scoreFitnessTable(parseCsvRecords(text));
+/** Scores CSV text and reads the output lines back into cells. */
+const table = (text: string) => {
+  const result = scoreFitnessCsvText(text);
+  const [outputHeader, ...rows] = parseCsvRecords(result.lines.join('\n'));
+  expect(outputHeader).toEqual(result.header);
+  return { ...result, rows };
+};
 const HEADER =
   'student_id,grade_code,sex,height_cm,weight_kg,vital_capacity,run_50m,sit_and_reach,rope_skip_1min,sit_up_1min,shuttle_50mx8,standing_long_jump,pull_up,run_800m,run_1000m';
 

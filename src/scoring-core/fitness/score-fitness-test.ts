@@ -112,7 +112,7 @@ export function fitnessLevelFromTenths(totalTenths: number): FitnessLevel {
   return '不及格';
 }
 
-interface PlausibleRange {
+export interface FitnessPlausibleRange {
   readonly min: number;
   readonly max: number;
   readonly integer: boolean;
@@ -124,7 +124,7 @@ interface PlausibleRange {
  * (metres for cm, litres for ml, minutes.seconds typed as seconds). The lower bounds of the runs
  * sit below the world records (50 m ≈ 5.5 s, 800 m ≈ 101 s, 1000 m ≈ 131 s).
  */
-const PLAUSIBLE: Readonly<Record<FitnessRequiredInput, PlausibleRange>> = {
+const PLAUSIBLE: Readonly<Record<FitnessRequiredInput, FitnessPlausibleRange>> = {
   height_cm: { min: 50, max: 250, integer: false, hint: 'height is in centimetres (165, not 1.65)' },
   weight_kg: { min: 5, max: 300, integer: false, hint: 'weight is in kilograms' },
   vital_capacity: { min: 100, max: 10000, integer: false, hint: 'vital capacity is in millilitres (3200, not 3.2)' },
@@ -138,6 +138,14 @@ const PLAUSIBLE: Readonly<Record<FitnessRequiredInput, PlausibleRange>> = {
   run_800m: { min: 90, max: 1800, integer: false, hint: '800 m time is in total seconds (3\'55" = 235)' },
   run_1000m: { min: 90, max: 1800, integer: false, hint: '1000 m time is in total seconds (3\'55" = 235)' },
 };
+
+/**
+ * The plausible range of an input (inclusive) and whether it must be whole; bulk readers check
+ * it inline and call fitnessValueProblem only for the message. O(1).
+ */
+export function fitnessPlausibleRange(input: FitnessRequiredInput): FitnessPlausibleRange {
+  return PLAUSIBLE[input];
+}
 
 /**
  * Why a recorded value cannot be a real result, or null when it can: non-finite, out of the
