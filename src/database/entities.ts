@@ -6,6 +6,12 @@ import { School } from '../modules/roster/entities/school.entity';
 import { Student } from '../modules/roster/entities/student.entity';
 import { Term } from '../modules/roster/entities/term.entity';
 import { ImportBatch } from '../modules/imports/entities/import-batch.entity';
+import { ActivityRecord } from '../modules/intake/entities/activity-record.entity';
+import { EvidenceFile } from '../modules/intake/entities/evidence-file.entity';
+import { Indicator } from '../modules/intake/entities/indicator.entity';
+import { RecordVersion } from '../modules/intake/entities/record-version.entity';
+import { TermRecord } from '../modules/intake/entities/term-record.entity';
+import { Job } from '../modules/jobs/entities/job.entity';
 
 /** Every entity, listed once: the app, the CLI, migrations and the drift check share this list. */
-export const ENTITIES = [Region, School, Term, Grade, SchoolClass, Student, Enrolment, ImportBatch] as const;
+export const ENTITIES = [Region, School, Term, Grade, SchoolClass, Student, Enrolment, ImportBatch, Indicator, TermRecord, RecordVersion, ActivityRecord, EvidenceFile, Job] as const;

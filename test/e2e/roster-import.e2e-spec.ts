@@ -143,7 +143,7 @@ describe('roster import pipeline (real files, real PostgreSQL)', () => {
   ];
 
   it('has a fixture for every failure mode listed here and no unlisted one', () => {
-    expect(fs.readdirSync(path.join(FIXTURES, 'not-ok')).sort()).toEqual(notOk.map(([file]) => file).sort());
+    expect(fs.readdirSync(path.join(FIXTURES, 'not-ok'), { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name).sort()).toEqual(notOk.map(([file]) => file).sort());
   });
 
   it.each(notOk)('%s is rejected with a structured report and writes nothing', async (file, status, expected) => {

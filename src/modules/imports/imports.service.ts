@@ -1,20 +1,44 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { ImportBatch } from './entities/import-batch.entity';
 import { type ImportReport, MAX_REPORTED_ERRORS } from './import-report';
 import { ImportRejectedError, UnknownImportKindError } from './imports.errors';
 import { rosterImportKind } from './kinds/roster.import-kind';
-import type { AnyImportKind, ImportContext, RowProblem } from './pipeline/import-kind';
-import { readTable } from './pipeline/read-table';
-import { mapHeaders, validateRows } from './pipeline/validate-table';
+import { activityImportKind } from '../intake/imports/activity.import-kind';
+import { TERM_RECORD_IMPORT_KINDS } from '../intake/imports/term-record-kinds';
+import { type AnyImportKind, type AnyStagedImportKind, type ImportContext, isStagedKind, type RowProblem } from './pipeline/import-kind';
+import { openTable, readTable, sourceSize, TableReadError, type TableSource } from './pipeline/read-table';
+import { cellsOfRow, mapHeaders, validateRows } from './pipeline/validate-table';
+import { copyLine } from './pipeline/copy-text';
+
+/** Progress of a running import: the phase, rows read so far and the (estimated, then exact) total. */
+export interface ImportProgress {
+  readonly phase: 'reading' | 'checking' | 'writing' | 'done';
+  readonly rowsProcessed: number;
+  readonly rowsTotal: number | null;
+}
+
+export interface RunOptions {
+  readonly dryRun: boolean;
+  readonly context: ImportContext;
+  readonly onProgress?: (progress: ImportProgress) => void;
+  /** Test hook: called inside the transaction after the merge, before COMMIT (a throw rolls everything back). */
+  readonly beforeCommit?: (manager: EntityManager) => Promise<void>;
+}
 
 const FILE_PROBLEMS: Record<string, [string, string]> = {
   EMPTY_FILE: ['the file is empty', '文件为空'],
   ENCODING_UNDETECTED: ['the file is neither UTF-8 nor GBK/GB18030 text; save it as "CSV UTF-8" or as .xlsx', '无法识别文件编码，请另存为“CSV UTF-8”或.xlsx'],
   UNREADABLE_FILE: ['the file is not a CSV or .xlsx spreadsheet that can be read (old .xls files must be saved as .xlsx)', '无法读取该文件，请使用CSV或.xlsx格式（旧版.xls请另存为.xlsx）'],
   MALFORMED_CSV: ['the CSV has an unterminated quoted field', 'CSV中有未闭合的引号'],
+  FILE_TOO_LARGE: ['the file is larger than the upload limit (IMPORT_MAX_BYTES)', '文件超过上传大小上限'],
   NO_DATA_ROWS: ['the file has a header but no data rows', '文件只有表头，没有数据'],
 };
 
@@ -34,7 +58,11 @@ class DryRunRollback extends Error {}
  */
 @Injectable()
 export class ImportsService {
-  private readonly kinds = new Map<string, AnyImportKind>([[rosterImportKind.kind, rosterImportKind]]);
+  private readonly kinds = new Map<string, AnyImportKind | AnyStagedImportKind>([
+    [rosterImportKind.kind, rosterImportKind],
+    ...TERM_RECORD_IMPORT_KINDS.map((kind) => [kind.kind, kind] as const),
+    [activityImportKind.kind, activityImportKind],
+  ]);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -45,15 +73,18 @@ export class ImportsService {
     return [...this.kinds.keys()];
   }
 
-  getKind(kind: string): AnyImportKind {
+  getKind(kind: string): AnyImportKind | AnyStagedImportKind {
     const found = this.kinds.get(kind);
     if (!found) throw new UnknownImportKindError(kind, this.kindNames());
     return found;
   }
 
   /** Validates (dryRun) or imports a file. A commit of an invalid file throws ImportRejectedError with the report. */
-  async run(kindName: string, bytes: Buffer, fileName: string, options: { dryRun: boolean; context: ImportContext }): Promise<ImportReport> {
-    const kind = this.getKind(kindName);
+  async run(kindName: string, source: TableSource, fileName: string, options: RunOptions): Promise<ImportReport> {
+    const found = this.getKind(kindName);
+    if (isStagedKind(found)) return this.runStaged(found, source, fileName, options);
+    const kind = found;
+    const bytes = Buffer.isBuffer(source) ? source : await fs.promises.readFile(source.path);
     const report: ImportReport = {
       kind: kind.kind,
       fileName,
@@ -100,6 +131,7 @@ export class ImportsService {
           throw new DryRunRollback();
         }
         const summary = await kind.commit(resolved.map((r) => r.row), manager, options.context);
+        if (options.beforeCommit) await options.beforeCommit(manager);
         report.summary = summary;
         if (Object.values(summary).some((count) => count > 0)) {
           const batch = await manager.getRepository(ImportBatch).save(
@@ -123,4 +155,194 @@ export class ImportsService {
     report.committed = true;
     return report;
   }
+  /**
+   * The streaming path for staged kinds (term records): rows go from the file through the kind's
+   * row check into a temporary table by COPY; database checks and the merge are set-based
+   * statements over that table. One transaction; nothing is held in memory per row except the
+   * first MAX_REPORTED_ERRORS problems (ADR 0401).
+   */
+  private async runStaged(kind: AnyStagedImportKind, source: TableSource, fileName: string, options: RunOptions): Promise<ImportReport> {
+    const report: ImportReport = {
+      kind: kind.kind,
+      fileName,
+      fileSha256: '',
+      format: 'unknown',
+      encoding: 'unknown',
+      rowCount: 0,
+      valid: false,
+      dryRun: options.dryRun,
+      committed: false,
+      errorCount: 0,
+      errors: [],
+    };
+    const problems = new ProblemCollector(MAX_REPORTED_ERRORS);
+    const conclude = (): ImportReport => {
+      report.errorCount = problems.total;
+      report.errors = problems.list();
+      report.valid = problems.total === 0;
+      if (!report.valid && !options.dryRun) throw new ImportRejectedError(report);
+      return report;
+    };
+    const progress = (phase: ImportProgress['phase'], rowsProcessed: number, rowsTotal: number | null) => options.onProgress?.({ phase, rowsProcessed, rowsTotal });
+
+    const size = await sourceSize(source);
+    if (size > this.config.importMaxBytes) {
+      report.fileSha256 = Buffer.isBuffer(source) ? createHash('sha256').update(source).digest('hex') : '';
+      problems.add({ code: 'FILE_TOO_LARGE', message: `the file is larger than ${this.config.importMaxBytes} bytes`, messageZh: `文件超过${this.config.importMaxBytes}字节上限` });
+      return conclude();
+    }
+    const fingerprint = await fingerprintOf(source);
+    report.fileSha256 = fingerprint.sha256;
+    const table = await openTable(source);
+    if (typeof table === 'string') {
+      problems.add(fileProblem(table));
+      return conclude();
+    }
+    report.format = table.format;
+    report.encoding = table.encoding;
+    const mapped = mapHeaders(table.headers, kind.columns);
+    if (Array.isArray(mapped)) {
+      for (const problem of mapped) problems.add(problem);
+      return conclude();
+    }
+    const mappedTable = mapped;
+    const tableStream = table;
+    const header = (key: string) => mappedTable.headerOf.get(key) ?? kind.columns.find((c) => c.key === key)?.headers[0] ?? key;
+    const mappedIndexes = new Set(mappedTable.indexOf.values());
+    const estimatedRows = table.format === 'csv' ? Math.max(0, fingerprint.lineFeeds - 1) : null;
+    progress('reading', 0, estimatedRows);
+
+    const queryRunner = this.dataSource.createQueryRunner();
+    await queryRunner.connect();
+    let committed = false;
+    try {
+      await queryRunner.startTransaction();
+      const manager = queryRunner.manager;
+      const check = await kind.prepare(manager, header);
+      const staging = 'import_staging';
+      const columns = kind.stagingColumns.map(([name, type]) => `${name} ${type}`).join(', ');
+      await queryRunner.query(`CREATE TEMP TABLE ${staging} (row_number integer NOT NULL, ${columns}) ON COMMIT DROP`);
+
+      let rowCount = 0;
+      async function* copyText(): AsyncGenerator<string> {
+        let buffer = '';
+        let rowNumber = 0;
+        const stage = (values: readonly (string | null)[]) => {
+          buffer += copyLine(rowNumber, values);
+        };
+        for await (const row of tableStream.rows()) {
+          rowCount += 1;
+          rowNumber = row.rowNumber;
+          const { cells, problems: cellProblems } = cellsOfRow(row, kind.columns, mappedTable, mappedIndexes);
+          for (const problem of cellProblems) problems.add(problem);
+          const rowProblems = check(cells, row.rowNumber, stage);
+          if (rowProblems) for (const problem of rowProblems) problems.add(problem);
+          if (buffer.length >= 256 * 1024) {
+            yield buffer;
+            buffer = '';
+          }
+          if (rowCount % 20_000 === 0) progress('reading', rowCount, estimatedRows);
+        }
+        if (buffer.length > 0) yield buffer;
+      }
+      const client = (queryRunner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+      try {
+        await pipeline(Readable.from(copyText()), client.query(copyFrom(`COPY ${staging} FROM STDIN`)));
+      } catch (error) {
+        if (!(error instanceof TableReadError)) throw error;
+        problems.add(fileProblem(error.failure, error.rowNumber ? { row: error.rowNumber } : {}));
+      }
+      report.rowCount = rowCount;
+      if (rowCount === 0 && problems.total === 0) problems.add(fileProblem('NO_DATA_ROWS'));
+      progress('checking', rowCount, rowCount);
+      if (problems.total === 0 || rowCount > 0) {
+        // The planner knows nothing about a fresh temporary table; without statistics it picks nested loops.
+        await queryRunner.query(`ANALYZE ${staging}`);
+        const found = await kind.resolve(manager, staging, options.context, header, MAX_REPORTED_ERRORS);
+        problems.addSorted(found.problems, found.total);
+      }
+      if (problems.total > 0 || options.dryRun) {
+        await queryRunner.rollbackTransaction();
+        progress('done', rowCount, rowCount);
+        return conclude();
+      }
+
+      // Serialise with other imports touching the same school and term (sorted: no deadlocks).
+      const keys = [...new Set(await kind.lockKeys(manager, staging))].sort();
+      await queryRunner.query('SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM unnest($1::text[]) AS k', [keys]);
+      progress('writing', rowCount, rowCount);
+      const batchId = randomUUID();
+      await queryRunner.query(
+        `INSERT INTO import_batches (id, kind, file_sha256, file_name, encoding, row_count, summary) VALUES ($1, $2, $3, $4, $5, $6, '{}'::jsonb)`,
+        [batchId, kind.kind, report.fileSha256, fileName.slice(0, 255), report.encoding, rowCount],
+      );
+      const summary = await kind.merge(manager, staging, { ...options.context, batchId });
+      report.summary = summary;
+      if (Object.values(summary).some((count) => count > 0)) {
+        await queryRunner.query('UPDATE import_batches SET summary = $2::jsonb WHERE id = $1', [batchId, JSON.stringify(summary)]);
+        report.batchId = batchId;
+      } else {
+        await queryRunner.query('DELETE FROM import_batches WHERE id = $1', [batchId]); // identical content: no trace
+      }
+      if (options.beforeCommit) await options.beforeCommit(manager);
+      await queryRunner.commitTransaction();
+      committed = true;
+      progress('done', rowCount, rowCount);
+    } finally {
+      if (queryRunner.isTransactionActive && !committed) await queryRunner.rollbackTransaction().catch(() => undefined);
+      await queryRunner.release();
+    }
+    report.valid = true;
+    report.committed = true;
+    return report;
+  }
+}
+
+/**
+ * Keeps the first `limit` problems in row order and counts all of them. Row checks arrive in
+ * row order; database checks arrive sorted; the list is merged at the end.
+ */
+class ProblemCollector {
+  private readonly streamed: RowProblem[] = [];
+  private readonly sorted: RowProblem[] = [];
+  private count = 0;
+
+  constructor(private readonly limit: number) {}
+
+  get total(): number {
+    return this.count;
+  }
+
+  add(problem: RowProblem): void {
+    this.count += 1;
+    if (this.streamed.length < this.limit) this.streamed.push(problem);
+  }
+
+  addSorted(problems: readonly RowProblem[], total: number): void {
+    this.count += total;
+    this.sorted.push(...problems.slice(0, this.limit));
+  }
+
+  list(): RowProblem[] {
+    return [...this.streamed, ...this.sorted].sort((a, b) => (a.row ?? 0) - (b.row ?? 0)).slice(0, this.limit);
+  }
+}
+
+/** SHA-256 of the source and its count of line feeds (an estimate of the rows, for progress), in one pass. */
+async function fingerprintOf(source: TableSource): Promise<{ sha256: string; lineFeeds: number }> {
+  const hash = createHash('sha256');
+  let lineFeeds = 0;
+  const count = (chunk: Buffer) => {
+    for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lineFeeds += 1;
+  };
+  if (Buffer.isBuffer(source)) {
+    hash.update(source);
+    count(source);
+  } else {
+    for await (const chunk of fs.createReadStream(source.path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      count(chunk);
+    }
+  }
+  return { sha256: hash.digest('hex'), lineFeeds };
 }

@@ -57,3 +57,44 @@ export interface ImportKind<K extends string, T, R = T> {
 // Existential alias for registries holding kinds of different row types.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyImportKind = ImportKind<string, any, any>;
+
+/** Writes one line of the staging table: the values after `row_number`, in `stagingColumns` order; null = SQL NULL. */
+export type StageWriter = (values: readonly (string | null)[]) => void;
+
+/** The row check of a staged kind: problems for a bad row, or nothing after staging its line(s). */
+export type StagedRowCheck<K extends string> = (cells: RowCells<K>, rowNumber: number, stage: StageWriter) => readonly RowProblem[] | undefined;
+
+/**
+ * A kind for large files (term records): rows stream from the file through `prepare`'s row
+ * check straight into a temporary staging table by COPY, never collected in memory. Checks
+ * that need the database (unknown or out-of-scope student, unknown term, duplicates) are
+ * set-based queries over the staging table; the commit is one set-based merge (ADR 0401).
+ * Everything runs in one transaction with the caller's context.
+ */
+export interface StagedImportKind<K extends string> {
+  readonly kind: string;
+  readonly titleZh: string;
+  readonly columns: readonly ColumnSpec<K>[];
+  readonly exampleRows: readonly RowCells<K>[];
+  readonly staged: true;
+  /** Columns of the staging table after `row_number integer`, as [name, SQL type]. */
+  readonly stagingColumns: readonly (readonly [name: string, sqlType: string])[];
+  /** Loads what the row check needs (e.g. the indicator catalogue) and returns it. */
+  prepare(manager: EntityManager, header: (key: K) => string): Promise<StagedRowCheck<K>>;
+  /**
+   * Set-based checks of the staged rows. Returns the first `limit` problems in row order and
+   * how many there are in all. Runs before the merge takes its locks, and in dry runs.
+   */
+  resolve(manager: EntityManager, staging: string, context: ImportContext, header: (key: K) => string, limit: number): Promise<{ problems: RowProblem[]; total: number }>;
+  /** Advisory-lock keys this file's rows touch (e.g. one per school and term), taken in sorted order before the merge. */
+  lockKeys(manager: EntityManager, staging: string): Promise<string[]>;
+  /** Writes the staged rows: one set-based merge; returns counts of what changed. */
+  merge(manager: EntityManager, staging: string, context: ImportContext & { batchId: string }): Promise<Record<string, number>>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyStagedImportKind = StagedImportKind<any>;
+
+export function isStagedKind(kind: AnyImportKind | AnyStagedImportKind): kind is AnyStagedImportKind {
+  return (kind as AnyStagedImportKind).staged === true;
+}

@@ -1,4 +1,6 @@
+import * as fs from 'node:fs';
 import ExcelJS from 'exceljs';
+import * as iconv from 'iconv-lite';
 import { decodeText, type TextEncoding } from './decode';
 import { normaliseCell } from './normalise';
 
@@ -17,61 +19,149 @@ export interface Table {
 
 export type ReadTableFailure = 'EMPTY_FILE' | 'ENCODING_UNDETECTED' | 'UNREADABLE_FILE' | 'MALFORMED_CSV';
 
+/** Where an upload's bytes are: in memory (HTTP upload) or in a file (CLI, spooled job). */
+export type TableSource = Buffer | { readonly path: string };
+
+/** A failure found while streaming, after the header was read (a late encoding error, a stray quote). */
+export class TableReadError extends Error {
+  constructor(readonly failure: ReadTableFailure, readonly rowNumber?: number) {
+    super(failure);
+  }
+}
+
+/**
+ * A table read as a stream: the header first, then the data rows one at a time, so a
+ * million-row CSV never sits in memory whole. `rows()` may throw TableReadError.
+ */
+export interface TableStream {
+  readonly format: 'csv' | 'xlsx';
+  readonly encoding: TextEncoding | 'xlsx';
+  readonly headers: readonly string[];
+  /** Size of the source in bytes and how many have been read so far (for progress). */
+  readonly totalBytes: number;
+  bytesRead(): number;
+  rows(): AsyncIterable<TableRow>;
+}
+
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0];
+/** How much of a CSV decides its encoding; files up to this size are judged whole (as decodeText does). */
+const SNIFF_BYTES = 4 * 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
 
 function startsWith(bytes: Buffer, magic: number[]): boolean {
   return magic.every((byte, index) => bytes[index] === byte);
 }
 
+const QUOTE = 34;
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+const enum CsvState {
+  FieldStart,
+  Unquoted,
+  Quoted,
+  QuoteInQuoted,
+}
+
 /**
- * RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks; CRLF or LF.
- * Returns records with the 1-based record index (Excel's row number). Throws on an
- * unterminated quote.
+ * RFC 4180 CSV, fed in chunks: quoted fields may hold commas, quotes ("") and line breaks;
+ * CRLF or LF; a record may span chunks. Records carry their 1-based index (Excel's row number).
+ * Runs of ordinary characters are sliced, not appended one by one, so 1M rows parse in well
+ * under a second.
  */
+export class CsvRecordParser {
+  private state = CsvState.FieldStart;
+  private field = '';
+  private cells: string[] = [];
+  private rowNumber = 1;
+  private pendingCarriageReturn = false;
+
+  push(text: string, emit: (record: { rowNumber: number; cells: string[] }) => void): void {
+    const length = text.length;
+    let index = 0;
+    if (this.pendingCarriageReturn) {
+      this.pendingCarriageReturn = false;
+      if (length > 0 && text.charCodeAt(0) === LF) index = 1;
+    }
+    while (index < length) {
+      if (this.state === CsvState.Quoted) {
+        const quote = text.indexOf('"', index);
+        if (quote === -1) {
+          this.field += text.slice(index);
+          return;
+        }
+        this.field += text.slice(index, quote);
+        index = quote + 1;
+        this.state = CsvState.QuoteInQuoted;
+        continue;
+      }
+      const char = text.charCodeAt(index);
+      if (this.state === CsvState.QuoteInQuoted) {
+        if (char === QUOTE) {
+          this.field += '"';
+          index += 1;
+          this.state = CsvState.Quoted;
+          continue;
+        }
+        this.state = CsvState.Unquoted; // the quote closed the quoted part; anything after it is literal
+      }
+      if (char === QUOTE && this.state === CsvState.FieldStart) {
+        this.state = CsvState.Quoted;
+        index += 1;
+      } else if (char === COMMA) {
+        this.cells.push(this.field);
+        this.field = '';
+        this.state = CsvState.FieldStart;
+        index += 1;
+      } else if (char === LF || char === CR) {
+        this.cells.push(this.field);
+        emit({ rowNumber: this.rowNumber, cells: this.cells });
+        this.rowNumber += 1;
+        this.cells = [];
+        this.field = '';
+        this.state = CsvState.FieldStart;
+        if (char === CR) {
+          if (index + 1 < length) {
+            if (text.charCodeAt(index + 1) === LF) index += 1;
+          } else this.pendingCarriageReturn = true;
+        }
+        index += 1;
+      } else {
+        let end = index + 1;
+        while (end < length) {
+          const next = text.charCodeAt(end);
+          if (next === COMMA || next === LF || next === CR) break;
+          end += 1;
+        }
+        this.field += text.slice(index, end);
+        this.state = CsvState.Unquoted;
+        index = end;
+      }
+    }
+  }
+
+  /** Ends the input; throws on an unterminated quoted field. */
+  end(emit: (record: { rowNumber: number; cells: string[] }) => void): void {
+    if (this.state === CsvState.Quoted) throw new Error(`unterminated quoted field in row ${this.rowNumber}`);
+    if (this.state !== CsvState.FieldStart || this.cells.length > 0 || this.field.length > 0) {
+      this.cells.push(this.field);
+      emit({ rowNumber: this.rowNumber, cells: this.cells });
+    }
+  }
+
+  get currentRow(): number {
+    return this.rowNumber;
+  }
+}
+
+/** RFC 4180 CSV of a whole text; throws on an unterminated quote. */
 export function parseCsv(text: string): { rowNumber: number; cells: string[] }[] {
   const records: { rowNumber: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let field = '';
-  let quoted = false;
-  let fieldStarted = false;
-  let rowNumber = 1;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index];
-    if (quoted) {
-      if (char === '"') {
-        if (text[index + 1] === '"') {
-          field += '"';
-          index += 1;
-        } else quoted = false;
-      } else field += char;
-      continue;
-    }
-    if (char === '"' && !fieldStarted) {
-      quoted = true;
-      fieldStarted = true;
-    } else if (char === ',') {
-      cells.push(field);
-      field = '';
-      fieldStarted = false;
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[index + 1] === '\n') index += 1;
-      cells.push(field);
-      records.push({ rowNumber, cells });
-      rowNumber += 1;
-      cells = [];
-      field = '';
-      fieldStarted = false;
-    } else {
-      field += char;
-      fieldStarted = true;
-    }
-  }
-  if (quoted) throw new Error(`unterminated quoted field in row ${rowNumber}`);
-  if (fieldStarted || cells.length > 0 || field.length > 0) {
-    cells.push(field);
-    records.push({ rowNumber, cells });
-  }
+  const parser = new CsvRecordParser();
+  const emit = (record: { rowNumber: number; cells: string[] }) => records.push(record);
+  parser.push(text, emit);
+  parser.end(emit);
   return records;
 }
 
@@ -87,45 +177,216 @@ function xlsxCellText(value: ExcelJS.CellValue): string {
   return String(value);
 }
 
-function toTable(format: Table['format'], encoding: Table['encoding'], records: { rowNumber: number; cells: string[] }[]): Table | ReadTableFailure {
-  const nonBlank = records.filter((record) => record.cells.some((cell) => normaliseCell(cell) !== ''));
-  if (nonBlank.length === 0) return 'EMPTY_FILE';
-  const [header, ...rows] = nonBlank;
+function isBlank(cells: readonly string[]): boolean {
+  for (const cell of cells) if (normaliseCell(cell) !== '') return false;
+  return true;
+}
+
+/** Reads chunks of a source without holding it whole (a Buffer is sliced, a file is read). */
+async function* chunksOf(source: TableSource, onRead: (bytes: number) => void): AsyncGenerator<Buffer> {
+  if (Buffer.isBuffer(source)) {
+    for (let offset = 0; offset < source.length; offset += CHUNK_BYTES) {
+      const chunk = source.subarray(offset, Math.min(source.length, offset + CHUNK_BYTES));
+      onRead(chunk.length);
+      yield chunk;
+    }
+    return;
+  }
+  const stream = fs.createReadStream(source.path, { highWaterMark: CHUNK_BYTES });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    onRead(chunk.length);
+    yield chunk;
+  }
+}
+
+async function readPrefix(source: TableSource, bytes: number): Promise<Buffer> {
+  if (Buffer.isBuffer(source)) return source.subarray(0, bytes);
+  const handle = await fs.promises.open(source.path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function sourceSize(source: TableSource): Promise<number> {
+  return Buffer.isBuffer(source) ? source.length : (await fs.promises.stat(source.path)).size;
+}
+
+/** A text decoder fed chunk by chunk; reports bytes it cannot decode (→ ENCODING_UNDETECTED). */
+interface ChunkDecoder {
+  write(chunk: Buffer): string;
+  end(): string;
+}
+
+function utf8Decoder(skipBom: boolean): ChunkDecoder {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: !skipBom });
+  return { write: (chunk) => decoder.decode(chunk, { stream: true }), end: () => decoder.decode() };
+}
+
+function gb18030Decoder(): ChunkDecoder {
+  const decoder = iconv.getDecoder('gb18030');
+  const check = (text: string) => {
+    if (text.includes('\uFFFD')) throw new TypeError('not GB18030');
+    return text;
+  };
+  return { write: (chunk) => check(decoder.write(chunk)), end: () => check(decoder.end() ?? '') };
+}
+
+/**
+ * Opens an uploaded CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX (first worksheet) as a
+ * stream of normalised rows. The encoding is decided on the first 4 MiB (the whole file when
+ * smaller, exactly as decodeText decides); bytes later in a larger file that do not decode in
+ * that encoding end the read with ENCODING_UNDETECTED. XLSX workbooks are loaded whole
+ * (exceljs), CSVs are streamed.
+ */
+export async function openTable(source: TableSource): Promise<TableStream | ReadTableFailure> {
+  const totalBytes = await sourceSize(source);
+  if (totalBytes === 0) return 'EMPTY_FILE';
+  const prefix = await readPrefix(source, Math.min(totalBytes, SNIFF_BYTES));
+  if (startsWith(prefix, ZIP_MAGIC)) {
+    const table = await readXlsx(Buffer.isBuffer(source) ? source : await fs.promises.readFile(source.path));
+    if (typeof table === 'string') return table;
+    const rows = table.rows;
+    return { format: 'xlsx', encoding: 'xlsx', headers: table.headers, totalBytes, bytesRead: () => totalBytes, rows: async function* () { yield* rows; } };
+  }
+  if (startsWith(prefix, OLE_MAGIC) || prefix.includes(0)) return 'UNREADABLE_FILE'; // legacy .xls or binary
+
+  let encoding: TextEncoding;
+  if (prefix.length >= 3 && prefix[0] === 0xef && prefix[1] === 0xbb && prefix[2] === 0xbf) encoding = 'utf-8-bom';
+  else {
+    const sniff = decodeText(prefix.length === totalBytes ? prefix : trimPartialUtf8(prefix));
+    if ('error' in sniff) {
+      // A 4 MiB cut may split a GB18030 character: judge GB18030 on the streaming decoder instead.
+      if (prefix.length === totalBytes) return 'ENCODING_UNDETECTED';
+      try {
+        gb18030Decoder().write(prefix);
+        encoding = 'gb18030';
+      } catch {
+        return 'ENCODING_UNDETECTED';
+      }
+    } else encoding = sniff.encoding;
+  }
+
+  let bytesRead = 0;
+  const decoder = encoding === 'gb18030' ? gb18030Decoder() : utf8Decoder(encoding === 'utf-8-bom');
+  // Records from the parser are queued here and handed out by the generators below.
+  const pending: { rowNumber: number; cells: string[] }[] = [];
+  const parser = new CsvRecordParser();
+  const emit = (record: { rowNumber: number; cells: string[] }) => pending.push(record);
+  const chunks = chunksOf(source, (n) => {
+    bytesRead += n;
+  });
+  let finished = false;
+  const decode = (chunk: Buffer | null): string => {
+    try {
+      return chunk ? decoder.write(chunk) : decoder.end();
+    } catch {
+      throw new TableReadError('ENCODING_UNDETECTED', parser.currentRow);
+    }
+  };
+  /** Reads until at least one record is queued or the input ends. */
+  const fill = async (): Promise<void> => {
+    while (pending.length === 0 && !finished) {
+      const next = await chunks.next();
+      try {
+        if (next.done) {
+          finished = true;
+          parser.push(decode(null), emit);
+          parser.end(emit);
+        } else {
+          if (next.value.includes(0)) throw new TableReadError('UNREADABLE_FILE', parser.currentRow);
+          parser.push(decode(next.value), emit);
+        }
+      } catch (error) {
+        if (error instanceof TableReadError) throw error;
+        throw new TableReadError('MALFORMED_CSV', parser.currentRow);
+      }
+    }
+  };
+
+  let header: { rowNumber: number; cells: string[] } | undefined;
+  try {
+    while (!header) {
+      await fill();
+      const record = pending.shift();
+      if (!record) return 'EMPTY_FILE';
+      if (!isBlank(record.cells)) header = record;
+    }
+  } catch (error) {
+    if (error instanceof TableReadError) return error.failure;
+    throw error;
+  }
   return {
-    format,
+    format: 'csv',
     encoding,
     headers: header.cells.map(normaliseCell),
-    rows: rows.map((row) => ({ rowNumber: row.rowNumber, cells: row.cells.map(normaliseCell) })),
+    totalBytes,
+    bytesRead: () => bytesRead,
+    rows: async function* () {
+      for (;;) {
+        await fill();
+        if (pending.length === 0) return;
+        // Hand out everything queued by this chunk before reading the next.
+        while (pending.length > 0) {
+          const record = pending.shift()!;
+          if (isBlank(record.cells)) continue;
+          yield { rowNumber: record.rowNumber, cells: record.cells.map(normaliseCell) };
+        }
+      }
+    },
   };
 }
 
-/** Reads an uploaded CSV (any supported encoding) or XLSX (first worksheet) into a table. */
-export async function readTable(bytes: Buffer): Promise<Table | ReadTableFailure> {
-  if (bytes.length === 0) return 'EMPTY_FILE';
-  if (startsWith(bytes, ZIP_MAGIC)) {
-    const workbook = new ExcelJS.Workbook();
-    try {
-      await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
-    } catch {
-      return 'UNREADABLE_FILE';
+/** Drops an incomplete UTF-8 sequence at the end of a prefix cut from a larger file. */
+function trimPartialUtf8(bytes: Buffer): Buffer {
+  let end = bytes.length;
+  for (let back = 1; back <= 3 && end - back >= 0; back += 1) {
+    const byte = bytes[end - back];
+    if ((byte & 0xc0) === 0x80) continue; // continuation byte
+    if (byte >= 0xc0) {
+      const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+      if (back < needed) return bytes.subarray(0, end - back);
     }
-    const sheet = workbook.worksheets[0];
-    if (!sheet) return 'EMPTY_FILE';
-    const records: { rowNumber: number; cells: string[] }[] = [];
-    const width = sheet.columnCount;
-    sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-      const cells: string[] = [];
-      for (let column = 1; column <= width; column += 1) cells.push(xlsxCellText(row.getCell(column).value));
-      records.push({ rowNumber, cells });
-    });
-    return toTable('xlsx', 'xlsx', records);
+    break;
   }
-  if (startsWith(bytes, OLE_MAGIC) || bytes.includes(0)) return 'UNREADABLE_FILE'; // legacy .xls or binary
-  const decoded = decodeText(bytes);
-  if ('error' in decoded) return decoded.error;
+  return bytes;
+}
+
+async function readXlsx(bytes: Buffer): Promise<Table | ReadTableFailure> {
+  const workbook = new ExcelJS.Workbook();
   try {
-    return toTable('csv', decoded.encoding, parseCsv(decoded.text));
+    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch {
-    return 'MALFORMED_CSV';
+    return 'UNREADABLE_FILE';
   }
+  const sheet = workbook.worksheets[0];
+  if (!sheet) return 'EMPTY_FILE';
+  const records: { rowNumber: number; cells: string[] }[] = [];
+  const width = sheet.columnCount;
+  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    const cells: string[] = [];
+    for (let column = 1; column <= width; column += 1) cells.push(xlsxCellText(row.getCell(column).value));
+    records.push({ rowNumber, cells });
+  });
+  const nonBlank = records.filter((record) => !isBlank(record.cells));
+  if (nonBlank.length === 0) return 'EMPTY_FILE';
+  const [first, ...rows] = nonBlank;
+  return { format: 'xlsx', encoding: 'xlsx', headers: first.cells.map(normaliseCell), rows: rows.map((row) => ({ rowNumber: row.rowNumber, cells: row.cells.map(normaliseCell) })) };
+}
+
+/** Reads an uploaded CSV (any supported encoding) or XLSX (first worksheet) into memory whole: the same stream, collected. */
+export async function readTable(source: TableSource): Promise<Table | ReadTableFailure> {
+  const stream = await openTable(source);
+  if (typeof stream === 'string') return stream;
+  const rows: TableRow[] = [];
+  try {
+    for await (const row of stream.rows()) rows.push(row);
+  } catch (error) {
+    if (error instanceof TableReadError) return error.failure;
+    throw error;
+  }
+  return { format: stream.format, encoding: stream.encoding, headers: stream.headers, rows };
 }

@@ -1,4 +1,4 @@
-import type { Table } from './read-table';
+import type { Table, TableRow } from './read-table';
 import type { AnyImportKind, ColumnSpec, RowProblem } from './import-kind';
 
 /** Header text → column key, case- and space-insensitive, full-width already normalised. */
@@ -62,16 +62,8 @@ export function validateRows<T>(table: Table, kind: AnyImportKind, mapped: Mappe
   const mappedIndexes = new Set(mapped.indexOf.values());
   const header = (key: string) => mapped.headerOf.get(key) ?? kind.columns.find((c) => c.key === key)?.headers[0] ?? key;
   for (const tableRow of table.rows) {
-    const cells: Record<string, string> = {};
-    for (const column of kind.columns) {
-      const index = mapped.indexOf.get(column.key);
-      cells[column.key] = index === undefined ? '' : (tableRow.cells[index] ?? '');
-    }
-    for (let extra = 0; extra < tableRow.cells.length; extra += 1) {
-      if (tableRow.cells[extra] !== '' && !mappedIndexes.has(extra)) {
-        problems.push({ row: tableRow.rowNumber, code: 'VALUE_WITHOUT_HEADER', message: `a value stands in column ${extra + 1}, which has no header`, messageZh: `第${extra + 1}列有数据但没有列名`, value: tableRow.cells[extra] });
-      }
-    }
+    const { cells, problems: cellProblems } = cellsOfRow(tableRow, kind.columns, mapped, mappedIndexes);
+    problems.push(...cellProblems);
     const parsed = kind.parseRow(cells, tableRow.rowNumber, header);
     if (parsed.problems) {
       problems.push(...parsed.problems);
@@ -87,4 +79,23 @@ export function validateRows<T>(table: Table, kind: AnyImportKind, mapped: Mappe
     rows.push({ rowNumber: tableRow.rowNumber, row: parsed.row as T });
   }
   return { rows, problems };
+}
+
+/**
+ * One row's cells by column key ('' for a column the file lacks), and a problem for each value
+ * standing in a column without a header.
+ */
+export function cellsOfRow(tableRow: TableRow, columns: readonly ColumnSpec<string>[], mapped: MappedTable, mappedIndexes: ReadonlySet<number>): { cells: Record<string, string>; problems: RowProblem[] } {
+  const cells: Record<string, string> = {};
+  const problems: RowProblem[] = [];
+  for (const column of columns) {
+    const index = mapped.indexOf.get(column.key);
+    cells[column.key] = index === undefined ? '' : (tableRow.cells[index] ?? '');
+  }
+  for (let extra = 0; extra < tableRow.cells.length; extra += 1) {
+    if (tableRow.cells[extra] !== '' && !mappedIndexes.has(extra)) {
+      problems.push({ row: tableRow.rowNumber, code: 'VALUE_WITHOUT_HEADER', message: `a value stands in column ${extra + 1}, which has no header`, messageZh: `第${extra + 1}列有数据但没有列名`, value: tableRow.cells[extra] });
+    }
+  }
+  return { cells, problems };
 }

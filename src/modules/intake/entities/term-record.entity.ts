@@ -1,0 +1,110 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { School } from '../../roster/entities/school.entity';
+import { Student } from '../../roster/entities/student.entity';
+import { Term } from '../../roster/entities/term.entity';
+import { ImportBatch } from '../../imports/entities/import-batch.entity';
+import { EXAM_TYPES, type ExamType, MARKERS, type Marker, RECORD_SOURCES, type RecordSource, sqlList } from '../dimensions';
+import { Indicator } from './indicator.entity';
+
+/**
+ * The current value of one indicator for one student and term — and occasion: an exam
+ * (type + date) for academic scores, a list item (category + item) for the labour list, '' for
+ * once-a-term indicators. A record holds a number, a text/level, or a marker (缺考/免考/缓考,
+ * never a zero). A changed value bumps `version` and moves the old one to record_versions.
+ * school_id is the student's school in that term, on the row for scope and partitioning.
+ */
+@Entity({ name: 'term_records' })
+@Index('uq_term_records_identity', ['studentId', 'termId', 'indicatorId', 'occasionKey'], { unique: true })
+@Index('ix_term_records_school_term_indicator', ['schoolId', 'termId', 'indicatorId'])
+@Check('ck_term_records_marker', `marker IS NULL OR marker IN (${sqlList(MARKERS)})`)
+@Check('ck_term_records_exam_type', `exam_type IS NULL OR exam_type IN (${sqlList(EXAM_TYPES)})`)
+@Check('ck_term_records_source', `source IN (${sqlList(RECORD_SOURCES)})`)
+@Check('ck_term_records_value', `num_nonnulls(numeric_value, text_value, marker) = 1`)
+export class TermRecord {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  schoolId: string;
+
+  @Column({ type: 'uuid' })
+  studentId: string;
+
+  @Column({ type: 'uuid' })
+  termId: string;
+
+  @Column({ type: 'uuid' })
+  indicatorId: string;
+
+  /** The occasion part of the identity: `final|2025-01-15`, `family|洗碗`, or ''. */
+  @Column({ type: 'varchar', length: 120, default: '' })
+  occasionKey: string;
+
+  @Column({ type: 'varchar', length: 12, nullable: true })
+  examType: ExamType | null;
+
+  /** Exam date, test/screening date or labour date. */
+  @Column({ type: 'date', nullable: true })
+  occasionDate: string | null;
+
+  /** Labour list item (劳动清单项目) or similar sub-item. */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  itemName: string | null;
+
+  @Column({ type: 'numeric', nullable: true })
+  numericValue: string | null;
+
+  /** Level, boolean ('true'/'false') or text values. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  textValue: string | null;
+
+  @Column({ type: 'numeric', nullable: true })
+  fullMarks: string | null;
+
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  marker: Marker | null;
+
+  /** Who confirmed it (e.g. the parent for a family labour item). */
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  attestedBy: string | null;
+
+  @Column({ type: 'varchar', length: 20 })
+  source: RecordSource;
+
+  @Column({ type: 'integer', default: 1 })
+  version: number;
+
+  /** User who set the current value (null: command line / system). */
+  @Column({ type: 'uuid', nullable: true })
+  recordedBy: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  importBatchId: string | null;
+
+  @ManyToOne(() => School, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'school_id' })
+  school?: School;
+
+  @ManyToOne(() => Student, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'student_id' })
+  student?: Student;
+
+  @ManyToOne(() => Term, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'term_id' })
+  term?: Term;
+
+  @ManyToOne(() => Indicator, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'indicator_id' })
+  indicator?: Indicator;
+
+  @ManyToOne(() => ImportBatch, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'import_batch_id' })
+  importBatch?: ImportBatch | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  /** When the current value was set. */
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,80 @@
+import type { EntityManager } from 'typeorm';
+import { studentInScopeSql } from '../../auth/data-scope';
+import type { ImportContext, RowProblem } from '../../imports/pipeline/import-kind';
+
+/**
+ * Set-based checks every staged record kind shares, over a staging table with the columns
+ * `row_number`, `student_number`, `student_name` (nullable) and `term_code`:
+ *  - UNKNOWN_STUDENT: no student has the 学籍号 — or one has, outside the uploader's scope. Both
+ *    get the same code and words, so an upload cannot probe which numbers exist elsewhere;
+ *  - STUDENT_NAME_MISMATCH: the file's 姓名 differs from the roster's (in scope only);
+ *  - UNKNOWN_TERM: the 学年学期 is not set up;
+ *  - DUPLICATE_ROW_IN_FILE: a row repeats an earlier row's identity (`identityColumns`).
+ * Returns the first `limit` problems by row and the total.
+ */
+export async function checkStagedRows(
+  manager: EntityManager,
+  staging: string,
+  context: ImportContext,
+  headers: { studentNumber: string; name: string; term: string },
+  identityColumns: readonly string[],
+  limit: number,
+): Promise<{ problems: RowProblem[]; total: number }> {
+  const params: unknown[] = [];
+  const inScope = studentInScopeSql(context.scope, { studentIdColumn: 'st.id', schoolIdColumn: 'st.school_id' }, params);
+  params.push(limit);
+  const rows = (await manager.query(
+    `WITH flagged AS (
+       SELECT DISTINCT ON (s.row_number) s.row_number, s.student_number, s.student_name, s.term_code,
+              (st.id IS NULL OR NOT ${inScope}) AS unknown_student,
+              (t.id IS NULL) AS unknown_term,
+              (st.id IS NOT NULL AND ${inScope} AND s.student_name IS NOT NULL AND s.student_name <> st.name) AS name_mismatch
+       FROM ${staging} s
+       LEFT JOIN students st ON st.student_number = s.student_number
+       LEFT JOIN terms t ON t.code = s.term_code
+       WHERE st.id IS NULL OR t.id IS NULL OR NOT ${inScope} OR (s.student_name IS NOT NULL AND s.student_name <> st.name)
+       ORDER BY s.row_number
+     )
+     SELECT *, sum(unknown_student::int + unknown_term::int + name_mismatch::int) OVER () AS total
+     FROM flagged ORDER BY row_number LIMIT $${params.length}`,
+    params,
+  )) as { row_number: number; student_number: string; student_name: string | null; term_code: string; unknown_student: boolean; unknown_term: boolean; name_mismatch: boolean; total: string }[];
+  const problems: RowProblem[] = [];
+  let total = rows.length > 0 ? Number(rows[0].total) : 0;
+  for (const row of rows) {
+    if (row.unknown_student) {
+      problems.push({ row: row.row_number, column: headers.studentNumber, code: 'UNKNOWN_STUDENT', message: 'no student with this student number (学籍号) is in your scope', messageZh: '您的权限范围内没有该学籍号的学生', value: row.student_number });
+    }
+    if (row.name_mismatch) {
+      problems.push({ row: row.row_number, column: headers.name, code: 'STUDENT_NAME_MISMATCH', message: 'the name differs from the roster’s name for this student number', messageZh: '姓名与名册中该学籍号的学生不一致', value: row.student_name ?? '' });
+    }
+    if (row.unknown_term) {
+      problems.push({ row: row.row_number, column: headers.term, code: 'UNKNOWN_TERM', message: `term ${row.term_code} is not set up; create it first`, messageZh: `学期${row.term_code}尚未设置，请先创建`, value: row.term_code });
+    }
+  }
+
+  const groups = (await manager.query(
+    `SELECT array_agg(row_number ORDER BY row_number) AS rows FROM ${staging}
+     GROUP BY ${identityColumns.join(', ')} HAVING count(*) > 1`,
+  )) as { rows: number[] }[];
+  const duplicateOf = new Map<number, number>();
+  for (const group of groups) {
+    const first = group.rows[0];
+    for (const row of group.rows) if (row !== first && !duplicateOf.has(row)) duplicateOf.set(row, first);
+  }
+  for (const [row, first] of [...duplicateOf].sort((a, b) => a[0] - b[0]).slice(0, limit)) {
+    problems.push({ row, code: 'DUPLICATE_ROW_IN_FILE', message: `this row repeats row ${first}`, messageZh: `该行与第${first}行重复` });
+  }
+  total += duplicateOf.size;
+  problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+  return { problems: problems.slice(0, limit), total };
+}
+
+/** One advisory-lock key per (school, term) the staged rows touch: imports for the same school and term run one after the other. */
+export async function schoolTermLockKeys(manager: EntityManager, staging: string): Promise<string[]> {
+  const rows = (await manager.query(
+    `SELECT DISTINCT 'wuyu-records:' || st.school_id || ':' || s.term_code AS key
+     FROM ${staging} s JOIN students st ON st.student_number = s.student_number`,
+  )) as { key: string }[];
+  return rows.map((row) => row.key);
+}

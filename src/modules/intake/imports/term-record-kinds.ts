@@ -1,0 +1,385 @@
+import type { EntityManager } from 'typeorm';
+import type { ColumnSpec, ImportContext, RowCells, RowProblem, StagedImportKind, StageWriter } from '../../imports/pipeline/import-kind';
+import { parseFlexibleDate } from '../../imports/pipeline/parse-values';
+import { EXAM_TYPE_ALIASES, LABOUR_CATEGORY_ALIASES } from '../dimensions';
+import { INDICATOR_RULE_COLUMNS, type IndicatorRule, isValueProblem, parseIndicatorValue, toIndicatorRule } from '../indicator-values';
+import { checkStagedRows, schoolTermLockKeys } from './staged-checks';
+
+/**
+ * The term-record import kinds — scores, fitness raw measurements, vision, art assessment and
+ * the labour list — are one engine: each kind says how a row becomes one or more records
+ * (student × term × indicator × occasion); staging, checks, locking, versioning and the merge
+ * are shared. Indicators come from the catalogue (the `indicators` table), so an indicator an
+ * administrator adds (a new subject) is importable at once, and a retired one is refused.
+ */
+
+/** One record a row yields, before it is staged. */
+interface StagedRecord {
+  indicator: IndicatorRule;
+  occasionKey: string;
+  examType: string | null;
+  occasionDate: string | null;
+  itemName: string | null;
+  numeric: string | null;
+  text: string | null;
+  fullMarks: string | null;
+  marker: string | null;
+  attestedBy: string | null;
+}
+
+export const TERM_RECORD_STAGING_COLUMNS = [
+  ['student_number', 'text'],
+  ['student_name', 'text'],
+  ['term_code', 'text'],
+  ['indicator_id', 'uuid'],
+  ['occasion_key', 'text'],
+  ['exam_type', 'text'],
+  ['occasion_date', 'date'],
+  ['item_name', 'text'],
+  ['numeric_value', 'numeric'],
+  ['text_value', 'text'],
+  ['full_marks', 'numeric'],
+  ['marker', 'text'],
+  ['attested_by', 'text'],
+] as const;
+
+type CommonColumn = 'studentNumber' | 'name' | 'term';
+const COMMON_COLUMNS: readonly ColumnSpec<CommonColumn>[] = [
+  { key: 'studentNumber', headers: ['学籍号', 'studentNumber', 'student_number', '全国学籍号'], required: true, description: 'G/J/L + 18位，须为名册中的学生' },
+  { key: 'name', headers: ['姓名', 'name'], required: false, description: '填写时须与名册一致' },
+  { key: 'term', headers: ['学年学期', 'term', 'termCode', 'term_code'], required: true, description: '2024-2025-1' },
+];
+
+export interface Catalogue {
+  byCode: ReadonlyMap<string, IndicatorRule>;
+  all: readonly IndicatorRule[];
+}
+
+async function loadCatalogue(manager: EntityManager): Promise<Catalogue> {
+  const rows = (await manager.query(`SELECT ${INDICATOR_RULE_COLUMNS} FROM indicators`)) as Parameters<typeof toIndicatorRule>[0][];
+  const all = rows.map(toIndicatorRule);
+  return { byCode: new Map(all.map((indicator) => [indicator.code, indicator])), all };
+}
+
+function problem(row: number, column: string, code: string, message: string, messageZh: string, value?: string): RowProblem {
+  return { row, column, code, message, messageZh, value };
+}
+
+/** What a kind defines: its own columns and how a row (already split into cells) becomes records. */
+interface TermRecordKindDefinition<K extends string> {
+  kind: string;
+  titleZh: string;
+  columns: readonly ColumnSpec<K>[];
+  exampleRows: readonly RowCells<K | CommonColumn>[];
+  /** Identity of a record within the file, besides student and term (indicator + occasion). */
+  toRecords(cells: RowCells<K | CommonColumn>, rowNumber: number, header: (key: K) => string, catalogue: Catalogue, problems: RowProblem[]): StagedRecord[];
+}
+
+/** Looks up a catalogue indicator by code; a missing or retired one is a row problem. */
+function indicatorFor(catalogue: Catalogue, code: string, rowNumber: number, column: string, problems: RowProblem[]): IndicatorRule | undefined {
+  const indicator = catalogue.byCode.get(code);
+  if (!indicator) {
+    problems.push(problem(rowNumber, column, 'UNKNOWN_INDICATOR', `indicator ${code} is not in the catalogue`, `指标${code}不在指标目录中`));
+    return undefined;
+  }
+  if (indicator.retired) {
+    problems.push(problem(rowNumber, column, 'INDICATOR_RETIRED', `indicator ${indicator.nameEn} is retired and takes no new values`, `指标“${indicator.nameZh}”已停用，不再接收新数据`));
+    return undefined;
+  }
+  return indicator;
+}
+
+function valueRecord(indicator: IndicatorRule, raw: string, rowNumber: number, column: string, problems: RowProblem[], occasion: Partial<StagedRecord> = {}, fullMarks?: number | null): StagedRecord | undefined {
+  const parsed = parseIndicatorValue(indicator, raw, fullMarks);
+  if (isValueProblem(parsed)) {
+    problems.push(problem(rowNumber, column, parsed.code, parsed.message, parsed.messageZh, raw));
+    return undefined;
+  }
+  return {
+    indicator,
+    occasionKey: '',
+    examType: null,
+    occasionDate: null,
+    itemName: null,
+    numeric: parsed.numeric ?? null,
+    text: parsed.text ?? null,
+    fullMarks: null,
+    marker: parsed.marker ?? null,
+    attestedBy: null,
+    ...occasion,
+  };
+}
+
+function optionalDate(raw: string, rowNumber: number, column: string, problems: RowProblem[]): string | null {
+  if (raw === '') return null;
+  const date = parseFlexibleDate(raw);
+  if (!date) problems.push(problem(rowNumber, column, 'BAD_DATE', 'not a date (use 2024-09-01, 2024/9/1 or 2024年9月1日)', '日期格式无法识别（请用2024-09-01、2024/9/1或2024年9月1日）', raw));
+  return date ?? null;
+}
+
+function buildKind<K extends string>(definition: TermRecordKindDefinition<K>): StagedImportKind<K | CommonColumn> {
+  const columns = [...COMMON_COLUMNS, ...definition.columns] as readonly ColumnSpec<K | CommonColumn>[];
+  return {
+    kind: definition.kind,
+    titleZh: definition.titleZh,
+    columns,
+    exampleRows: definition.exampleRows,
+    staged: true,
+    stagingColumns: TERM_RECORD_STAGING_COLUMNS,
+
+    async prepare(manager, header) {
+      const catalogue = await loadCatalogue(manager);
+      return (cells, rowNumber, stage: StageWriter) => {
+        const problems: RowProblem[] = [];
+        for (const column of columns) {
+          if (column.required && cells[column.key] === '') problems.push(problem(rowNumber, header(column.key), 'REQUIRED_VALUE_MISSING', `${header(column.key)} is empty`, `${header(column.key)}不能为空`));
+        }
+        if (problems.length > 0) return problems;
+        const studentNumber = cells.studentNumber.toUpperCase().replace(/\s+/g, '');
+        if (!/^[GJL][0-9A-Z]{18}$/.test(studentNumber)) {
+          problems.push(problem(rowNumber, header('studentNumber'), 'BAD_STUDENT_NUMBER', 'a student number is G, J or L and 18 more characters', '学籍号应为G/J/L加18位', cells.studentNumber));
+        }
+        if (!/^\d{4}-\d{4}-[12]$/.test(cells.term)) problems.push(problem(rowNumber, header('term'), 'BAD_TERM_CODE', 'the term looks like 2024-2025-1', '学年学期格式应为2024-2025-1', cells.term));
+        if (cells.name.length > 50) problems.push(problem(rowNumber, header('name'), 'TOO_LONG', 'the name is longer than 50 characters', '姓名超过50个字符', cells.name));
+        const records = definition.toRecords(cells, rowNumber, header as (key: K) => string, catalogue, problems);
+        if (problems.length > 0) return problems;
+        if (records.length === 0) return [problem(rowNumber, header('studentNumber'), 'ROW_WITHOUT_VALUES', 'the row gives no value to record', '该行没有可导入的数据')];
+        const name = cells.name === '' ? null : cells.name;
+        for (const record of records) {
+          stage([
+            studentNumber, name, cells.term, record.indicator.id, record.occasionKey, record.examType, record.occasionDate, record.itemName,
+            record.numeric, record.text, record.fullMarks, record.marker, record.attestedBy,
+          ]);
+        }
+        return undefined;
+      };
+    },
+
+    resolve(manager, staging, context, header, limit) {
+      return checkStagedRows(manager, staging, context, { studentNumber: header('studentNumber'), name: header('name'), term: header('term') }, ['student_number', 'term_code', 'indicator_id', 'occasion_key'], limit);
+    },
+
+    lockKeys: schoolTermLockKeys,
+
+    merge: mergeTermRecords,
+  };
+}
+
+const VALUE_COLUMNS = ['numeric_value', 'text_value', 'full_marks', 'marker', 'exam_type', 'occasion_date', 'item_name', 'attested_by'] as const;
+
+/**
+ * The set-based merge: one statement. New identities are inserted; an identity whose values
+ * differ gets the new values with version + 1, and its previous values go to record_versions
+ * (data-modifying CTEs all read the same snapshot, so the versions see the old values);
+ * identical rows are left alone, so re-importing a file changes nothing.
+ */
+async function mergeTermRecords(manager: EntityManager, staging: string, context: ImportContext & { batchId: string }): Promise<Record<string, number>> {
+  const tuple = (alias: string) => `(${VALUE_COLUMNS.map((column) => `${alias}.${column}`).join(', ')})`;
+  const [counts] = (await manager.query(
+    `WITH source AS (
+       SELECT st.id AS student_id, COALESCE(e.school_id, st.school_id) AS school_id, t.id AS term_id, s.indicator_id, s.occasion_key,
+              s.numeric_value, s.text_value, s.full_marks, s.marker, s.exam_type, s.occasion_date, s.item_name, s.attested_by
+       FROM ${staging} s
+       JOIN students st ON st.student_number = s.student_number
+       JOIN terms t ON t.code = s.term_code
+       LEFT JOIN enrolments e ON e.student_id = st.id AND e.term_id = t.id
+     ),
+     superseded AS (
+       INSERT INTO record_versions (record_kind, record_id, school_id, student_id, version, snapshot, source, recorded_by, recorded_at, import_batch_id)
+       SELECT 'term_record', r.id, r.school_id, r.student_id, r.version,
+              jsonb_build_object('numericValue', r.numeric_value, 'textValue', r.text_value, 'fullMarks', r.full_marks, 'marker', r.marker,
+                                 'examType', r.exam_type, 'occasionDate', r.occasion_date, 'itemName', r.item_name, 'attestedBy', r.attested_by),
+              r.source, r.recorded_by, r.updated_at, r.import_batch_id
+       FROM source s
+       JOIN term_records r ON r.student_id = s.student_id AND r.term_id = s.term_id AND r.indicator_id = s.indicator_id AND r.occasion_key = s.occasion_key
+       WHERE ${tuple('r')} IS DISTINCT FROM ${tuple('s')}
+       RETURNING 1
+     ),
+     written AS (
+       INSERT INTO term_records (school_id, student_id, term_id, indicator_id, occasion_key, numeric_value, text_value, full_marks, marker, exam_type, occasion_date, item_name, attested_by, source, recorded_by, import_batch_id)
+       SELECT school_id, student_id, term_id, indicator_id, occasion_key, numeric_value, text_value, full_marks, marker, exam_type, occasion_date, item_name, attested_by, 'school_import', $1::uuid, $2::uuid
+       FROM source
+       ON CONFLICT (student_id, term_id, indicator_id, occasion_key) DO UPDATE
+         SET numeric_value = EXCLUDED.numeric_value, text_value = EXCLUDED.text_value, full_marks = EXCLUDED.full_marks, marker = EXCLUDED.marker,
+             exam_type = EXCLUDED.exam_type, occasion_date = EXCLUDED.occasion_date, item_name = EXCLUDED.item_name, attested_by = EXCLUDED.attested_by,
+             school_id = EXCLUDED.school_id, source = EXCLUDED.source, recorded_by = EXCLUDED.recorded_by, import_batch_id = EXCLUDED.import_batch_id,
+             version = term_records.version + 1, updated_at = now()
+         WHERE ${tuple('term_records')} IS DISTINCT FROM ${tuple('EXCLUDED')}
+       RETURNING (xmax = 0) AS inserted
+     )
+     SELECT (SELECT count(*) FROM written WHERE inserted)::int AS created,
+            (SELECT count(*) FROM written WHERE NOT inserted)::int AS updated,
+            (SELECT count(*) FROM superseded)::int AS versions`,
+    [context.actorUserId, context.batchId],
+  )) as { created: number; updated: number; versions: number }[];
+  return { recordsCreated: counts.created, recordsUpdated: counts.updated };
+}
+
+// ───────────────────────────── the kinds ─────────────────────────────
+
+type ScoreColumn = 'subject' | 'examType' | 'examDate' | 'score' | 'fullMarks';
+
+/** Subject as written (语文, 数学, math, Mathematics …) → academic score indicator. */
+function subjectIndicator(catalogue: Catalogue, subject: string): IndicatorRule | undefined {
+  const wanted = subject.replace(/\s+/g, '').toLowerCase();
+  return catalogue.all.find(
+    (indicator) =>
+      indicator.dimension === 'academic' &&
+      indicator.valueType === 'score' &&
+      (indicator.nameZh === subject || indicator.code.toLowerCase() === wanted || indicator.code.split('.').pop() === wanted || indicator.aliases.some((alias) => alias.replace(/\s+/g, '').toLowerCase() === wanted)),
+  );
+}
+
+export const scoresImportKind = buildKind<ScoreColumn>({
+  kind: 'scores',
+  titleZh: '考试成绩',
+  columns: [
+    { key: 'subject', headers: ['科目', 'subject'], required: true, description: '语文、数学、英语…（指标目录中的学科）' },
+    { key: 'examType', headers: ['考试类型', 'examType', 'exam_type'], required: true, description: '期中/期末/统考/学业水平考试/中考' },
+    { key: 'examDate', headers: ['考试日期', 'examDate', 'exam_date'], required: true, description: '2025-01-15、2025/1/15 或 2025年1月15日' },
+    { key: 'score', headers: ['成绩', 'score'], required: true, description: '分数；未正常参考填 缺考/免考/缓考' },
+    { key: 'fullMarks', headers: ['满分', 'fullMarks', 'full_marks'], required: false, description: '默认100' },
+  ],
+  exampleRows: [{ studentNumber: 'G15030220120305001X', name: '张三', term: '2024-2025-1', subject: '数学', examType: '期末', examDate: '2025-01-15', score: '95.5', fullMarks: '120' }],
+  toRecords(cells, rowNumber, header, catalogue, problems) {
+    const found = subjectIndicator(catalogue, cells.subject);
+    let indicator: IndicatorRule | undefined;
+    if (!found) problems.push(problem(rowNumber, header('subject'), 'UNKNOWN_INDICATOR', `"${cells.subject}" is not a subject in the indicator catalogue`, `“${cells.subject}”不是指标目录中的学科`, cells.subject));
+    else indicator = indicatorFor(catalogue, found.code, rowNumber, header('subject'), problems);
+    const examType = EXAM_TYPE_ALIASES[cells.examType.toLowerCase()];
+    if (!examType) problems.push(problem(rowNumber, header('examType'), 'UNKNOWN_EXAM_TYPE', 'the exam type must be 期中, 期末, 统考, 学业水平考试 or 中考', '考试类型应为期中、期末、统考、学业水平考试或中考', cells.examType));
+    const examDate = optionalDate(cells.examDate, rowNumber, header('examDate'), problems);
+    let fullMarks: number | null = null;
+    if (cells.fullMarks !== '') {
+      fullMarks = Number(cells.fullMarks);
+      const limit = indicator?.maxValue ?? 1000;
+      if (!/^\d+(\.\d+)?$/.test(cells.fullMarks) || fullMarks <= 0 || fullMarks > limit) {
+        problems.push(problem(rowNumber, header('fullMarks'), 'BAD_FULL_MARKS', `full marks must be a number above 0 and at most ${limit}`, `满分应为大于0且不超过${limit}的数`, cells.fullMarks));
+        return [];
+      }
+    }
+    if (!indicator || !examType || !examDate) return [];
+    const record = valueRecord(indicator, cells.score, rowNumber, header('score'), problems, { examType, occasionDate: examDate, occasionKey: `${examType}|${examDate}` }, fullMarks);
+    if (!record) return [];
+    record.fullMarks = String(fullMarks ?? indicator.fullMarks ?? '') || null;
+    return [record];
+  },
+});
+
+/** Wide-format kinds: one column per indicator, each filled cell one record. */
+function wideKind<K extends string>(options: {
+  kind: string;
+  titleZh: string;
+  dateColumn: { key: K; headers: string[]; description: string };
+  valueColumns: readonly { key: K; code: string; headers: string[]; description?: string }[];
+  exampleRows: readonly RowCells<K | CommonColumn>[];
+}) {
+  return buildKind<K>({
+    kind: options.kind,
+    titleZh: options.titleZh,
+    columns: [
+      { key: options.dateColumn.key, headers: options.dateColumn.headers, required: false, description: options.dateColumn.description },
+      ...options.valueColumns.map((column) => ({ key: column.key, headers: column.headers, required: false, description: column.description })),
+    ],
+    exampleRows: options.exampleRows,
+    toRecords(cells, rowNumber, header, catalogue, problems) {
+      const date = optionalDate(cells[options.dateColumn.key], rowNumber, header(options.dateColumn.key), problems);
+      const records: StagedRecord[] = [];
+      for (const column of options.valueColumns) {
+        const raw = cells[column.key];
+        if (raw === '') continue;
+        const indicator = indicatorFor(catalogue, column.code, rowNumber, header(column.key), problems);
+        if (!indicator) continue;
+        const record = valueRecord(indicator, raw, rowNumber, header(column.key), problems, { occasionDate: date });
+        if (record) records.push(record);
+      }
+      return records;
+    },
+  });
+}
+
+type FitnessColumn = 'testDate' | 'height_cm' | 'weight_kg' | 'vital_capacity' | 'run_50m' | 'sit_and_reach' | 'rope_skip_1min' | 'sit_up_1min' | 'shuttle_50mx8' | 'standing_long_jump' | 'pull_up' | 'run_800m' | 'run_1000m';
+
+/** Fitness raw measurements (国家学生体质健康标准 2014); item codes are the scoring core's. */
+export const fitnessImportKind = wideKind<FitnessColumn>({
+  kind: 'fitness',
+  titleZh: '体质健康测试原始成绩',
+  dateColumn: { key: 'testDate', headers: ['测试日期', 'testDate', 'test_date'], description: '可空' },
+  valueColumns: [
+    { key: 'height_cm', code: 'physical.fitness.height_cm', headers: ['身高', 'height_cm', 'height'], description: '厘米' },
+    { key: 'weight_kg', code: 'physical.fitness.weight_kg', headers: ['体重', 'weight_kg', 'weight'], description: '千克' },
+    { key: 'vital_capacity', code: 'physical.fitness.vital_capacity', headers: ['肺活量', 'vital_capacity'], description: '毫升' },
+    { key: 'run_50m', code: 'physical.fitness.run_50m', headers: ['50米跑', 'run_50m', '50米'], description: '秒，如 9.8' },
+    { key: 'sit_and_reach', code: 'physical.fitness.sit_and_reach', headers: ['坐位体前屈', 'sit_and_reach'], description: '厘米，可为负' },
+    { key: 'rope_skip_1min', code: 'physical.fitness.rope_skip_1min', headers: ['一分钟跳绳', 'rope_skip_1min', '1分钟跳绳', '跳绳'], description: '次' },
+    { key: 'sit_up_1min', code: 'physical.fitness.sit_up_1min', headers: ['一分钟仰卧起坐', 'sit_up_1min', '1分钟仰卧起坐', '仰卧起坐'], description: '次' },
+    { key: 'shuttle_50mx8', code: 'physical.fitness.shuttle_50mx8', headers: ['50米×8往返跑', 'shuttle_50mx8', '50米x8往返跑', '50米*8往返跑'], description: "1'55\" 或 1:55 或秒" },
+    { key: 'standing_long_jump', code: 'physical.fitness.standing_long_jump', headers: ['立定跳远', 'standing_long_jump'], description: '厘米' },
+    { key: 'pull_up', code: 'physical.fitness.pull_up', headers: ['引体向上', 'pull_up'], description: '次' },
+    { key: 'run_800m', code: 'physical.fitness.run_800m', headers: ['800米跑', 'run_800m', '800米'], description: "3'55\"、3:55、3分55秒或秒" },
+    { key: 'run_1000m', code: 'physical.fitness.run_1000m', headers: ['1000米跑', 'run_1000m', '1000米'], description: "3'55\"、3:55、3分55秒或秒" },
+  ],
+  exampleRows: [
+    {
+      studentNumber: 'G15030220120305001X', name: '张三', term: '2024-2025-1', testDate: '2024-10-12', height_cm: '158.5', weight_kg: '46.2', vital_capacity: '2450',
+      run_50m: '8.6', sit_and_reach: '6.5', rope_skip_1min: '', sit_up_1min: '', shuttle_50mx8: '', standing_long_jump: '196', pull_up: '6', run_800m: '', run_1000m: `3'55"`,
+    },
+  ],
+});
+
+type VisionColumn = 'screeningDate' | 'left' | 'right';
+export const visionImportKind = wideKind<VisionColumn>({
+  kind: 'vision',
+  titleZh: '视力筛查',
+  dateColumn: { key: 'screeningDate', headers: ['筛查日期', 'screeningDate', 'screening_date'], description: '可空' },
+  valueColumns: [
+    { key: 'left', code: 'physical.vision.left', headers: ['左眼裸眼视力', 'left', 'leftEye', '左眼'], description: '五分记录，如 4.9' },
+    { key: 'right', code: 'physical.vision.right', headers: ['右眼裸眼视力', 'right', 'rightEye', '右眼'], description: '五分记录，如 5.0' },
+  ],
+  exampleRows: [{ studentNumber: 'G15030220120305001X', name: '张三', term: '2024-2025-1', screeningDate: '2024-09-20', left: '4.9', right: '5.0' }],
+});
+
+type ArtColumn = 'assessmentDate' | 'basic' | 'coursework' | 'development';
+export const artImportKind = wideKind<ArtColumn>({
+  kind: 'art',
+  titleZh: '艺术素质测评',
+  dateColumn: { key: 'assessmentDate', headers: ['测评日期', 'assessmentDate', 'assessment_date'], description: '可空' },
+  valueColumns: [
+    { key: 'basic', code: 'aesthetic.assessment.basic', headers: ['基础指标', 'basic'], description: '0–40' },
+    { key: 'coursework', code: 'aesthetic.assessment.academic', headers: ['学业指标', 'coursework', 'academic'], description: '0–50' },
+    { key: 'development', code: 'aesthetic.assessment.development', headers: ['发展指标', 'development'], description: '0–20（其中10分为加分）' },
+  ],
+  exampleRows: [{ studentNumber: 'G15030220120305001X', name: '张三', term: '2024-2025-2', assessmentDate: '2025-06-10', basic: '36', coursework: '44', development: '12' }],
+});
+
+type LabourColumn = 'category' | 'item' | 'hours' | 'date' | 'attestedBy';
+export const labourImportKind = buildKind<LabourColumn>({
+  kind: 'labour',
+  titleZh: '劳动清单',
+  columns: [
+    { key: 'category', headers: ['类别', 'category'], required: true, description: '家庭/学校/社会' },
+    { key: 'item', headers: ['劳动项目', 'item'], required: true, description: '如 整理房间、值日、社区服务（≤100字）' },
+    { key: 'hours', headers: ['时长', 'hours', '时长(小时)'], required: true, description: '小时' },
+    { key: 'date', headers: ['日期', 'date'], required: false, description: '可空' },
+    { key: 'attestedBy', headers: ['确认人', 'attestedBy', 'attested_by'], required: false, description: '如 家长、班主任' },
+  ],
+  exampleRows: [{ studentNumber: 'G15030220120305001X', name: '张三', term: '2024-2025-1', category: '家庭', item: '整理房间', hours: '6', date: '', attestedBy: '家长' }],
+  toRecords(cells, rowNumber, header, catalogue, problems) {
+    const category = LABOUR_CATEGORY_ALIASES[cells.category.toLowerCase()];
+    if (!category) problems.push(problem(rowNumber, header('category'), 'UNKNOWN_LABOUR_CATEGORY', 'the category must be 家庭, 学校 or 社会', '类别应为家庭、学校或社会', cells.category));
+    if (cells.item.length > 100) problems.push(problem(rowNumber, header('item'), 'TOO_LONG', 'the item is longer than 100 characters', '劳动项目超过100个字符', cells.item));
+    if (cells.attestedBy.length > 50) problems.push(problem(rowNumber, header('attestedBy'), 'TOO_LONG', 'longer than 50 characters', '超过50个字符', cells.attestedBy));
+    const date = optionalDate(cells.date, rowNumber, header('date'), problems);
+    const indicator = indicatorFor(catalogue, 'labour.list_item_hours', rowNumber, header('hours'), problems);
+    if (!category || !indicator || problems.length > 0) return [];
+    const record = valueRecord(indicator, cells.hours, rowNumber, header('hours'), problems, {
+      occasionKey: `${category}|${cells.item}`,
+      occasionDate: date,
+      itemName: cells.item,
+      attestedBy: cells.attestedBy === '' ? null : cells.attestedBy,
+    });
+    return record ? [record] : [];
+  },
+});
+
+export const TERM_RECORD_IMPORT_KINDS = [scoresImportKind, fitnessImportKind, visionImportKind, artImportKind, labourImportKind] as const;

@@ -1,0 +1,275 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadConfig } from '../../src/config/app-config';
+import type { DataScope } from '../../src/modules/auth/data-scope';
+import { ImportRejectedError } from '../../src/modules/imports/imports.errors';
+import { ImportsService } from '../../src/modules/imports/imports.service';
+import type { ImportReport } from '../../src/modules/imports/import-report';
+import { csvTemplate, xlsxTemplate } from '../../src/modules/imports/import-template';
+import { createRecordWorld, FIXTURE_STUDENTS, type RecordWorld, recordSnapshot } from '../helpers/record-fixtures';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
+
+const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'imports');
+const USER = '6f1c1f7e-3b7a-4c59-9d44-0a3f6a1c2b11';
+const OTHER_USER = '0b7d8a52-8d1e-4b0e-a3a3-5f5b8a1f9e22';
+
+/** Runs an import; a rejected commit answers its report instead of throwing. */
+async function run(service: ImportsService, kind: string, source: Buffer | { path: string }, options: { dryRun?: boolean; scope: DataScope; user?: string; name?: string }): Promise<ImportReport> {
+  try {
+    return await service.run(kind, source, options.name ?? 'file.csv', { dryRun: options.dryRun ?? false, context: { scope: options.scope, actorUserId: options.user ?? USER } });
+  } catch (error) {
+    if (error instanceof ImportRejectedError) return error.report;
+    throw error;
+  }
+}
+
+describe('term-record imports (streaming + COPY, real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let world: RecordWorld;
+  let imports: ImportsService;
+  let schoolA: DataScope;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    world = await createRecordWorld(db.dataSource);
+    imports = new ImportsService(db.dataSource, { ...loadConfig({}), importMaxBytes: 4096 });
+    schoolA = { all: false, schoolIds: [world.schoolA], classIds: [], studentIds: [] };
+  });
+  afterAll(() => db.drop());
+
+  const ok = (name: string) => fs.readFileSync(path.join(FIXTURES, 'ok', name));
+
+  it('a dry run of a GBK score file reports it valid and writes nothing', async () => {
+    const before = await recordSnapshot(db.dataSource);
+    const report = await run(imports, 'scores', ok('scores-gbk.csv'), { dryRun: true, scope: schoolA });
+    expect(report).toMatchObject({ kind: 'scores', encoding: 'gb18030', rowCount: 6, valid: true, dryRun: true, committed: false, errorCount: 0 });
+    expect(await recordSnapshot(db.dataSource)).toEqual(before);
+  });
+
+  it('commits scores with exam occasions, stores 缺考/免考 as markers (never zero), and a re-upload changes nothing', async () => {
+    const first = await run(imports, 'scores', ok('scores-gbk.csv'), { scope: schoolA });
+    expect(first).toMatchObject({ valid: true, committed: true, summary: { recordsCreated: 6, recordsUpdated: 0 } });
+    expect(first.batchId).toEqual(expect.any(String));
+    const rows = await db.dataSource.query(
+      `SELECT s.student_number, i.code, r.exam_type, r.occasion_date::text AS date, r.numeric_value::text AS value, r.full_marks::text AS full_marks, r.marker, r.source, r.recorded_by, r.school_id, r.version
+       FROM term_records r JOIN students s ON s.id = r.student_id JOIN indicators i ON i.id = r.indicator_id ORDER BY s.student_number, i.code, r.occasion_date`,
+    );
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ student_number: FIXTURE_STUDENTS.s1, code: 'academic.exam.math', exam_type: 'final', date: '2025-01-16', value: '112.5', full_marks: '120', marker: null, source: 'school_import', recorded_by: USER, school_id: world.schoolA, version: 1 }),
+        expect.objectContaining({ student_number: FIXTURE_STUDENTS.s2, code: 'academic.exam.chinese', date: '2025-01-15', value: null, marker: 'absent' }),
+        expect.objectContaining({ student_number: FIXTURE_STUDENTS.s2, code: 'academic.exam.math', date: '2025-01-16', value: '101' }), // Excel serial date
+        expect.objectContaining({ student_number: FIXTURE_STUDENTS.s3, code: 'academic.exam.english', exam_type: 'midterm', value: null, marker: 'exempt', full_marks: '100' }),
+        expect.objectContaining({ student_number: FIXTURE_STUDENTS.s3, code: 'academic.exam.math', value: '88' }), // full-width ８８
+      ]),
+    );
+    const after = await recordSnapshot(db.dataSource);
+    const again = await run(imports, 'scores', ok('scores-gbk.csv'), { scope: schoolA, user: OTHER_USER });
+    expect(again).toMatchObject({ committed: true, summary: { recordsCreated: 0, recordsUpdated: 0 } });
+    expect(again.batchId).toBeUndefined();
+    expect(await recordSnapshot(db.dataSource)).toEqual(after);
+  });
+
+  it('a changed value becomes a new version; the old one is kept with who set it and when', async () => {
+    const text = fs.readFileSync(path.join(FIXTURES, 'ok', 'scores-gbk.csv'));
+    const changed = Buffer.from(
+      require('iconv-lite').encode(require('iconv-lite').decode(text, 'gbk').replace(',112.5,', ',115,'), 'gbk') as Buffer,
+    );
+    const [before] = await db.dataSource.query(`SELECT r.id, r.updated_at FROM term_records r JOIN indicators i ON i.id = r.indicator_id JOIN students s ON s.id = r.student_id WHERE i.code = 'academic.exam.math' AND s.student_number = $1`, [FIXTURE_STUDENTS.s1]);
+    const report = await run(imports, 'scores', changed, { scope: schoolA, user: OTHER_USER });
+    expect(report.summary).toEqual({ recordsCreated: 0, recordsUpdated: 1 });
+    const [current] = await db.dataSource.query('SELECT numeric_value::text AS value, version, recorded_by FROM term_records WHERE id = $1', [before.id]);
+    expect(current).toEqual({ value: '115', version: 2, recorded_by: OTHER_USER });
+    const versions = await db.dataSource.query(`SELECT version, snapshot, recorded_by, recorded_at, superseded_at FROM record_versions WHERE record_id = $1`, [before.id]);
+    expect(versions).toHaveLength(1);
+    expect(versions[0]).toMatchObject({ version: 1, recorded_by: USER, snapshot: expect.objectContaining({ numericValue: 112.5, examType: 'final', fullMarks: 120 }) });
+    expect(new Date(versions[0].recorded_at).getTime()).toBe(new Date(before.updated_at).getTime());
+    // Uploading the changed file again is a no-op: no third version.
+    const again = await run(imports, 'scores', changed, { scope: schoolA, user: OTHER_USER });
+    expect(again.summary).toEqual({ recordsCreated: 0, recordsUpdated: 0 });
+    expect(await db.dataSource.query('SELECT count(*)::int AS n FROM record_versions WHERE record_id = $1', [before.id])).toEqual([{ n: 1 }]);
+  });
+
+  it.each([
+    ['fitness', 'fitness.csv', 24], // 8 filled items per student (S3's 800 m a 免测 marker)
+    ['vision', 'vision.csv', 6],
+    ['art', 'art.csv', 6],
+    ['labour', 'labour.csv', 3],
+    ['activities', 'activities.csv', 3],
+  ])('imports a valid %s file, then a re-upload changes nothing', async (kind, file, created) => {
+    const first = await run(imports, kind, ok(file), { scope: schoolA });
+    expect(first).toMatchObject({ valid: true, committed: true, errorCount: 0, summary: { recordsCreated: created, recordsUpdated: 0 } });
+    const snapshot = await recordSnapshot(db.dataSource);
+    const again = await run(imports, kind, ok(file), { scope: schoolA });
+    expect(again.summary).toEqual({ recordsCreated: 0, recordsUpdated: 0 });
+    expect(await recordSnapshot(db.dataSource)).toEqual(snapshot);
+  });
+
+  it('stores fitness times in seconds and 免测 as a marker', async () => {
+    const rows = await db.dataSource.query(
+      `SELECT s.student_number, i.code, r.numeric_value::text AS value, r.marker FROM term_records r JOIN students s ON s.id = r.student_id JOIN indicators i ON i.id = r.indicator_id
+       WHERE i.code IN ('physical.fitness.run_1000m', 'physical.fitness.run_800m') ORDER BY s.student_number`,
+    );
+    expect(rows).toEqual([
+      { student_number: FIXTURE_STUDENTS.s3, code: 'physical.fitness.run_800m', value: null, marker: 'exempt' }, // born 2011: sorts first
+      { student_number: FIXTURE_STUDENTS.s1, code: 'physical.fitness.run_1000m', value: '235', marker: null },
+      { student_number: FIXTURE_STUDENTS.s2, code: 'physical.fitness.run_800m', value: '238', marker: null },
+    ]);
+  });
+
+  it("every kind's CSV and XLSX template, filled only with its example row, imports as it is", async () => {
+    for (const kind of ['scores', 'fitness', 'vision', 'art', 'labour', 'activities']) {
+      const definition = imports.getKind(kind);
+      for (const [name, bytes] of [['t.csv', csvTemplate(definition)], ['t.xlsx', await xlsxTemplate(definition)]] as const) {
+        const report = await run(new ImportsService(db.dataSource, loadConfig({})), kind, bytes, { dryRun: true, scope: schoolA, name });
+        expect({ kind, name, errors: report.errors }).toEqual({ kind, name, errors: [] });
+      }
+    }
+  });
+
+  const notOk: [kind: string, file: string, expected: { row?: number; column?: string; code: string }[]][] = [
+    ['scores', 'undetectable-encoding.csv', [{ code: 'ENCODING_UNDETECTED' }]],
+    ['scores', 'unknown-student.csv', [{ row: 4, column: '学籍号', code: 'UNKNOWN_STUDENT' }]],
+    ['scores', 'student-out-of-scope.csv', [{ row: 5, column: '学籍号', code: 'UNKNOWN_STUDENT' }]],
+    ['scores', 'unknown-indicator.csv', [{ row: 3, column: '科目', code: 'UNKNOWN_INDICATOR' }]],
+    ['scores', 'value-out-of-bounds.csv', [{ row: 3, column: '成绩', code: 'VALUE_OUT_OF_BOUNDS' }]],
+    ['scores', 'bad-date.csv', [{ row: 6, column: '考试日期', code: 'BAD_DATE' }]],
+    ['scores', 'duplicate-row.csv', [{ row: 8, code: 'DUPLICATE_ROW_IN_FILE' }]],
+    ['scores', 'missing-column.csv', [{ row: 1, column: '科目', code: 'MISSING_COLUMN' }]],
+    ['scores', 'empty.csv', [{ code: 'EMPTY_FILE' }]],
+    ['scores', 'oversized.csv', [{ code: 'FILE_TOO_LARGE' }]],
+    ['scores', 'marker-unknown.csv', [{ row: 2, column: '成绩', code: 'BAD_NUMBER' }]],
+    ['scores', 'wrong-template.csv', [
+      { row: 1, column: '性别', code: 'UNKNOWN_COLUMN' },
+      { row: 1, column: '出生日期', code: 'UNKNOWN_COLUMN' },
+      { row: 1, column: '民族', code: 'UNKNOWN_COLUMN' },
+      { row: 1, column: '学校标识码', code: 'UNKNOWN_COLUMN' },
+      { row: 1, column: '年级', code: 'UNKNOWN_COLUMN' },
+      { row: 1, column: '班级', code: 'UNKNOWN_COLUMN' },
+      { row: 1, column: '科目', code: 'MISSING_COLUMN' },
+      { row: 1, column: '考试类型', code: 'MISSING_COLUMN' },
+      { row: 1, column: '考试日期', code: 'MISSING_COLUMN' },
+      { row: 1, column: '成绩', code: 'MISSING_COLUMN' },
+    ]],
+    ['fitness', 'bad-time.csv', [{ row: 3, column: '800米跑', code: 'BAD_TIME' }]],
+    ['fitness', 'value-out-of-bounds.csv', [{ row: 2, column: '50米跑', code: 'VALUE_OUT_OF_BOUNDS' }]],
+    ['vision', 'value-out-of-bounds.csv', [{ row: 4, column: '右眼裸眼视力', code: 'VALUE_OUT_OF_BOUNDS' }]],
+    ['art', 'value-out-of-bounds.csv', [{ row: 3, column: '基础指标', code: 'VALUE_OUT_OF_BOUNDS' }]],
+    ['labour', 'unknown-category.csv', [{ row: 4, column: '类别', code: 'UNKNOWN_LABOUR_CATEGORY' }]],
+    ['activities', 'title-too-long.csv', [{ row: 2, column: '标题', code: 'TOO_LONG' }]],
+    ['activities', 'end-before-start.csv', [{ row: 4, column: '结束日期', code: 'END_BEFORE_START' }]],
+  ];
+
+  it('has a fixture for every failure mode listed here and no unlisted one', () => {
+    const onDisk = fs.readdirSync(path.join(FIXTURES, 'not-ok'), { withFileTypes: true }).filter((entry) => entry.isDirectory()).flatMap((dir) => fs.readdirSync(path.join(FIXTURES, 'not-ok', dir.name)).map((file) => `${dir.name}/${file}`));
+    expect(onDisk.sort()).toEqual(notOk.map(([kind, file]) => `${kind}/${file}`).sort());
+  });
+
+  it.each(notOk)('%s/%s is rejected with a structured report (dry run and commit) and writes nothing', async (kind, file, expected) => {
+    const before = await recordSnapshot(db.dataSource);
+    const bytes = fs.readFileSync(path.join(FIXTURES, 'not-ok', kind, file));
+    const dry = await run(imports, kind, bytes, { dryRun: true, scope: schoolA, name: file });
+    const commit = await run(imports, kind, bytes, { scope: schoolA, name: file });
+    for (const report of [dry, commit]) {
+      expect(report.valid).toBe(false);
+      expect(report.committed).toBe(false);
+      expect(report.errorCount).toBe(expected.length);
+      expect(report.errors.map(({ row, column, code }) => ({ ...(row !== undefined ? { row } : {}), ...(column !== undefined ? { column } : {}), code }))).toEqual(expected);
+      for (const error of report.errors) {
+        expect(error.message).toEqual(expect.any(String));
+        expect(error.messageZh).toMatch(/[\u4e00-\u9fff]/);
+      }
+    }
+    expect(await recordSnapshot(db.dataSource)).toEqual(before);
+  });
+
+  it('the outside-scope student is refused with the same words as an unknown one (existence does not leak)', async () => {
+    const unknown = await run(imports, 'scores', fs.readFileSync(path.join(FIXTURES, 'not-ok', 'scores', 'unknown-student.csv')), { dryRun: true, scope: schoolA });
+    const outside = await run(imports, 'scores', fs.readFileSync(path.join(FIXTURES, 'not-ok', 'scores', 'student-out-of-scope.csv')), { dryRun: true, scope: schoolA });
+    const words = (report: ImportReport) => report.errors.map(({ code, message, messageZh }) => ({ code, message, messageZh }));
+    expect(words(outside)).toEqual(words(unknown));
+    // The same file is fine for a city-wide uploader.
+    const city = await run(imports, 'scores', fs.readFileSync(path.join(FIXTURES, 'not-ok', 'scores', 'student-out-of-scope.csv')), { dryRun: true, scope: { all: true, schoolIds: [], classIds: [], studentIds: [] } });
+    expect(city.valid).toBe(true);
+  });
+
+  it('a commit that fails after the merge, at the last moment, leaves the database exactly as before', async () => {
+    const before = await recordSnapshot(db.dataSource);
+    const text = fs.readFileSync(path.join(FIXTURES, 'ok', 'scores-gbk.csv'));
+    const iconv = require('iconv-lite');
+    const changed = iconv.encode(iconv.decode(text, 'gbk').replace(',98,', ',99,').replace('英语,期中,2024-11-08,免考', '英语,期中,2024-11-08,91'), 'gbk') as Buffer;
+    let wrote: number | undefined;
+    await expect(
+      imports.run('scores', changed, 'changed.csv', {
+        dryRun: false,
+        context: { scope: schoolA, actorUserId: USER },
+        beforeCommit: async (manager) => {
+          [{ n: wrote }] = await manager.query(`SELECT count(*)::int AS n FROM record_versions`);
+          throw new Error('power cut at the last row');
+        },
+      }),
+    ).rejects.toThrow('power cut');
+    // The merge had written inside the transaction: 98→99, 免考→91, and 115 back to the file's 112.5.
+    expect(wrote).toBe((before.versions as number) + 3);
+    expect(await recordSnapshot(db.dataSource)).toEqual(before);
+  });
+
+  it('a connection killed mid-commit leaves the database exactly as before', async () => {
+    const before = await recordSnapshot(db.dataSource);
+    const rows = ['学籍号,学年学期,科目,考试类型,考试日期,成绩'];
+    for (let day = 1; day <= 28; day += 1) for (const s of [FIXTURE_STUDENTS.s1, FIXTURE_STUDENTS.s2, FIXTURE_STUDENTS.s3]) rows.push(`${s},2024-2025-2,数学,统考,2025-03-${String(day).padStart(2, '0')},${60 + day}`);
+    const big = new ImportsService(db.dataSource, loadConfig({}));
+    await expect(
+      big.run('scores', Buffer.from(rows.join('\n')), 'kill.csv', {
+        dryRun: false,
+        context: { scope: schoolA, actorUserId: USER },
+        beforeCommit: async (manager) => {
+          const [{ pid }] = await manager.query('SELECT pg_backend_pid() AS pid');
+          await db.dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
+          await manager.query('SELECT 1');
+        },
+      }),
+    ).rejects.toThrow();
+    expect(await recordSnapshot(db.dataSource)).toEqual(before);
+  });
+
+  it('two uploads for the same school and term at the same time are serialised, never interleaved', async () => {
+    const file = (value: number) => {
+      const lines = ['学籍号,学年学期,科目,考试类型,考试日期,成绩'];
+      for (let day = 1; day <= 28; day += 1) for (const s of [FIXTURE_STUDENTS.s1, FIXTURE_STUDENTS.s2, FIXTURE_STUDENTS.s3]) lines.push(`${s},2024-2025-1,化学,统考,2024-10-${String(day).padStart(2, '0')},${value}`);
+      return Buffer.from(lines.join('\n'));
+    };
+    const unlimited = new ImportsService(db.dataSource, loadConfig({}));
+    const first = await run(unlimited, 'scores', file(50), { scope: { all: true, schoolIds: [], classIds: [], studentIds: [] } });
+    expect(first.summary).toEqual({ recordsCreated: 84, recordsUpdated: 0 });
+    const order: string[] = [];
+    const upload = (value: number) =>
+      unlimited.run('scores', file(value), `${value}.csv`, {
+        dryRun: false,
+        context: { scope: schoolA, actorUserId: USER },
+        beforeCommit: async () => {
+          order.push(`merge ${value}`);
+          await new Promise((resolve) => setTimeout(resolve, 300)); // hold the lock: the other upload must wait
+          order.push(`commit ${value}`);
+        },
+      });
+    const [a, b] = await Promise.all([upload(70), upload(90)]);
+    expect([a.summary, b.summary]).toEqual([{ recordsCreated: 0, recordsUpdated: 84 }, { recordsCreated: 0, recordsUpdated: 84 }]);
+    // One ran wholly after the other: merge/commit pairs do not interleave …
+    expect([order[0].split(' ')[1], order[1].split(' ')[1]]).toEqual([order[0].split(' ')[1], order[0].split(' ')[1]]);
+    const last = Number(order[3].split(' ')[1]);
+    // … every record holds the later upload's value at version 3, with both earlier values kept.
+    const values = await db.dataSource.query(`SELECT DISTINCT numeric_value::int AS value, version FROM term_records r JOIN indicators i ON i.id = r.indicator_id WHERE i.code = 'academic.exam.chemistry'`);
+    expect(values).toEqual([{ value: last, version: 3 }]);
+    const history = await db.dataSource.query(
+      `SELECT v.version, (v.snapshot->>'numericValue')::int AS value, count(*)::int AS n FROM record_versions v JOIN term_records r ON r.id = v.record_id JOIN indicators i ON i.id = r.indicator_id
+       WHERE i.code = 'academic.exam.chemistry' GROUP BY 1, 2 ORDER BY 1`,
+    );
+    expect(history).toEqual([{ version: 1, value: 50, n: 84 }, { version: 2, value: last === 70 ? 90 : 70, n: 84 }]);
+  });
+
+  it('streams a file from disk as well as from memory', async () => {
+    const report = await run(imports, 'vision', { path: path.join(FIXTURES, 'ok', 'vision.csv') }, { dryRun: true, scope: schoolA });
+    expect(report).toMatchObject({ valid: true, rowCount: 3, encoding: 'utf-8' });
+  });
+});
