@@ -404,14 +404,17 @@ function solveSquare(matrix: Float64Array, p: number, rhs: Float64Array): Float6
  * fails. Cost O(n·p + n log p + p³).
  */
 export function purifyToOptimalVertex(problem: QuantileRegressionProblem, tau: number, nearSolution: Float64Array): Float64Array | null {
-  const { design, response, rows: n, columns: p } = problem;
-  const residuals = new Float64Array(n);
+  const residuals = new Float64Array(problem.rows);
   designResidual(problem, nearSolution, residuals);
-  // The p smallest |r_i| by a bounded insertion list (p is small).
+  return certifyBasis(problem, tau, smallestAbsolute(residuals, problem.rows, problem.columns), residuals);
+}
+
+/** Indices of the p smallest |values[i]|, i < count, by a bounded insertion list (p is small). */
+function smallestAbsolute(values: Float64Array, count: number, p: number): number[] {
   const basis: number[] = [];
   const basisAbs: number[] = [];
-  for (let i = 0; i < n; i += 1) {
-    const absolute = abs(residuals[i]);
+  for (let i = 0; i < count; i += 1) {
+    const absolute = abs(values[i]);
     if (basis.length === p && absolute >= basisAbs[p - 1]) continue;
     let position = basis.length;
     if (basis.length < p) {
@@ -428,6 +431,17 @@ export function purifyToOptimalVertex(problem: QuantileRegressionProblem, tau: n
     basis[position] = i;
     basisAbs[position] = absolute;
   }
+  return basis;
+}
+
+/**
+ * Solves X_h·b = y_h for the basis rows h and checks the subgradient optimality condition on all
+ * rows (see {@link purifyToOptimalVertex}). On success returns b and leaves the residuals y − X·b
+ * in `residuals` (basis rows set to 0); null when singular, degenerate or not optimal.
+ */
+function certifyBasis(problem: QuantileRegressionProblem, tau: number, basis: readonly number[], residuals: Float64Array): Float64Array | null {
+  const { design, response, rows: n, columns: p } = problem;
+  if (basis.length !== p) return null;
   // Row k of the basis matrix is observation basis[k].
   const basisMatrix = new Float64Array(p * p);
   const basisResponse = new Float64Array(p);
@@ -438,12 +452,17 @@ export function purifyToOptimalVertex(problem: QuantileRegressionProblem, tau: n
   const vertex = solveSquare(basisMatrix, p, basisResponse);
   if (vertex === null) return null;
   designResidual(problem, vertex, residuals);
-  for (const row of basis) residuals[row] = Number.NaN; // basic: not part of the subgradient sum
-  const psi = residuals; // reuse: ψ_τ(r_i) for non-basic rows, 0 for basic ones
+  const psi = new Float64Array(n);
   for (let i = 0; i < n; i += 1) {
     const residual = residuals[i];
-    if (residual === 0) return null;
-    psi[i] = residual > 0 ? tau : residual < 0 ? tau - 1 : 0;
+    psi[i] = residual > 0 ? tau : tau - 1;
+  }
+  for (const row of basis) {
+    psi[row] = 0; // basic: not part of the subgradient sum
+    residuals[row] = 0;
+  }
+  for (let i = 0; i < n; i += 1) {
+    if (residuals[i] === 0 && psi[i] !== 0) return null; // a non-basic row on the plane: degenerate
   }
   const gradient = new Float64Array(p);
   transposeTimes(design, n, p, psi, gradient, -1);
@@ -562,7 +581,7 @@ function fitFull(problem: QuantileRegressionProblem, tau: number, options: Frisc
  * the reduced problem is solved by Frisch–Newton and the result certified on all rows. Wrong
  * sign guesses are moved back (up to 3 times), then M doubles; the last resort is a full fit.
  */
-function fitFromNeighbour(context: ChainContext, tau: number, start: Float64Array): QuantileRegressionResult {
+function fitFromNeighbour(context: ChainContext, tau: number, startResiduals: Float64Array): ChainStep {
   const { problem, band, options } = context;
   const { rows: n, columns: p } = problem;
   const epsilon = options.tolerance ?? 1e-6;
@@ -571,9 +590,8 @@ function fitFromNeighbour(context: ChainContext, tau: number, start: Float64Arra
   const residuals = new Float64Array(n);
   const scratch = new Float64Array(n);
   let iterations = 0;
+  for (let i = 0; i < n; i += 1) standardised[i] = startResiduals[i] / max(epsilon, band[i]);
   while (m < n) {
-    designResidual(problem, start, residuals);
-    for (let i = 0; i < n; i += 1) standardised[i] = residuals[i] / max(epsilon, band[i]);
     const half = (0.8 * m) / (2 * n);
     scratch.set(standardised);
     const lowCut = selectQuantile(scratch, max(1 / n, tau - half));
@@ -582,7 +600,7 @@ function fitFromNeighbour(context: ChainContext, tau: number, start: Float64Arra
     const side = new Int8Array(n); // −1 lower glob, +1 upper glob, 0 kept
     for (let i = 0; i < n; i += 1) side[i] = standardised[i] < lowCut ? -1 : standardised[i] > highCut ? 1 : 0;
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const reduced = reducedProblem(problem, side);
+      const { reduced, keptRows } = reducedProblem(problem, side);
       let interior: QuantileRegressionResult;
       try {
         interior = quantileRegressionFrischNewton(reduced, tau, options);
@@ -592,8 +610,13 @@ function fitFromNeighbour(context: ChainContext, tau: number, start: Float64Arra
         throw error;
       }
       iterations += interior.iterations;
-      const vertex = purifyToOptimalVertex(problem, tau, interior.coefficients);
-      if (vertex !== null) return { coefficients: vertex, iterations, certifiedVertex: true };
+      // The basis lies among the kept rows (the globs sit far from the plane): choose it on the
+      // small problem, certify it on all rows.
+      const reducedResiduals = new Float64Array(reduced.rows);
+      designResidual(reduced, interior.coefficients, reducedResiduals);
+      const basis = smallestAbsolute(reducedResiduals, keptRows.length, p).map((local) => keptRows[local]);
+      const vertex = certifyBasis(problem, tau, basis, residuals);
+      if (vertex !== null) return { coefficients: vertex, iterations, certifiedVertex: true, residuals };
       designResidual(problem, interior.coefficients, residuals);
       let bad = 0;
       for (let i = 0; i < n; i += 1) {
@@ -603,13 +626,19 @@ function fitFromNeighbour(context: ChainContext, tau: number, start: Float64Arra
         }
       }
       // Every glob sign confirmed: the reduced optimum is optimal for all rows (Portnoy & Koenker 1997, §5).
-      if (bad === 0) return { coefficients: interior.coefficients, iterations, certifiedVertex: false };
+      if (bad === 0) return { coefficients: interior.coefficients, iterations, certifiedVertex: false, residuals };
       if (bad > 0.1 * 0.8 * m) break;
     }
     m *= 2;
   }
   const full = fitFull(problem, tau, options);
-  return { ...full, iterations: iterations + full.iterations };
+  designResidual(problem, full.coefficients, residuals);
+  return { ...full, iterations: iterations + full.iterations, residuals };
+}
+
+/** A chain step's result with the residuals of its solution on all rows (the next step's start). */
+interface ChainStep extends QuantileRegressionResult {
+  readonly residuals: Float64Array;
 }
 
 function designResidual(problem: QuantileRegressionProblem, coefficients: Float64Array, out: Float64Array): void {
@@ -622,7 +651,7 @@ function designResidual(problem: QuantileRegressionProblem, coefficients: Float6
   }
 }
 
-function reducedProblem(problem: QuantileRegressionProblem, side: Int8Array): QuantileRegressionProblem {
+function reducedProblem(problem: QuantileRegressionProblem, side: Int8Array): { reduced: QuantileRegressionProblem; keptRows: Int32Array } {
   const { design, response, rows: n, columns: p } = problem;
   let kept = 0;
   let hasLow = false;
@@ -637,7 +666,15 @@ function reducedProblem(problem: QuantileRegressionProblem, side: Int8Array): Qu
   const lowRow = kept;
   const highRow = kept + (hasLow ? 1 : 0);
   let next = 0;
-  for (let i = 0; i < n; i += 1) target[i] = side[i] === 0 ? next++ : side[i] < 0 ? lowRow : highRow;
+  const keptRows = new Int32Array(kept);
+  for (let i = 0; i < n; i += 1) {
+    if (side[i] === 0) {
+      keptRows[next] = i;
+      target[i] = next++;
+    } else {
+      target[i] = side[i] < 0 ? lowRow : highRow;
+    }
+  }
   const reducedDesign = new Float64Array(rows * p);
   const reducedResponse = new Float64Array(rows);
   for (let i = 0; i < n; i += 1) reducedResponse[target[i]] += response[i];
@@ -646,7 +683,7 @@ function reducedProblem(problem: QuantileRegressionProblem, side: Int8Array): Qu
     const destination = j * rows;
     for (let i = 0; i < n; i += 1) reducedDesign[destination + target[i]] += design[source + i];
   }
-  return { design: reducedDesign, response: reducedResponse, rows, columns: p };
+  return { reduced: { design: reducedDesign, response: reducedResponse, rows, columns: p }, keptRows };
 }
 
 /**
@@ -669,19 +706,22 @@ export function quantileRegressionProcess(
   let iterations = 0;
   let certifiedVertices = 0;
   let context: ChainContext | null = null;
-  let previous: Float64Array | null = null;
+  let previousResiduals: Float64Array | null = null;
   taus.forEach((tau, index) => {
     let result: QuantileRegressionResult;
-    if (previous === null) {
+    if (previousResiduals === null) {
       result = fitFull(problem, tau, options);
+      previousResiduals = new Float64Array(problem.rows);
+      designResidual(problem, result.coefficients, previousResiduals);
     } else {
       context ??= { problem, band: leverageBand(problem), options };
-      result = fitFromNeighbour(context, tau, previous);
+      const step = fitFromNeighbour(context, tau, previousResiduals);
+      result = step;
+      previousResiduals = step.residuals;
     }
     coefficients.set(result.coefficients, index * p);
     iterations += result.iterations;
     if (result.certifiedVertex) certifiedVertices += 1;
-    previous = result.coefficients;
   });
   return { coefficients, iterations, certifiedVertices };
 }

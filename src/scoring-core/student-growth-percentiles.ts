@@ -362,6 +362,22 @@ export function growthPercentileOf(predictions: ArrayLike<number>, score: number
   return below;
 }
 
+/**
+ * #{k : round(pred_k, 5) < score}. R's rounding moves a value by at most half a unit of the 5th
+ * decimal, so predictions further than 1e-5 from the score are decided without rounding; only
+ * the rare ones within that margin take R's exact round(). Same answer, ~10× faster.
+ */
+function countRoundedBelow(predictions: Float64Array, taus: number, score: number): number {
+  const margin = 1e-5; // > the 0.5e-5 a rounding can move, with room for the rounding of x·10^5 itself
+  let below = 0;
+  for (let k = 0; k < taus; k += 1) {
+    const value = predictions[k];
+    if (value < score - margin) below += 1;
+    else if (value <= score + margin && roundLikeR(value, SGP_PREDICTION_DIGITS) < score) below += 1;
+  }
+  return below;
+}
+
 export interface StudentGrowthPercentileResult {
   /** Reported SGP per student (1..99), 0 where the student has none. */
   readonly sgp: Int16Array;
@@ -403,8 +419,7 @@ export function studentGrowthPercentiles(scores: GrowthScores, set: GrowthCoeffi
       for (let column = 0; column < matrix.rows; column += 1) row[column] = design[column * rows.length + index];
       predictRow(row, coefficients, matrix.rows, taus, predictions);
       const score = scores.current[rows[index]];
-      let below = 0;
-      for (let k = 0; k < taus; k += 1) if (roundLikeR(predictions[k], SGP_PREDICTION_DIGITS) < score) below += 1;
+      const below = countRoundedBelow(predictions, taus, score);
       const percentile = below === 0 ? 1 : below === taus ? taus - 1 : below;
       byOrder[rows[index]] = percentile;
       sgp[rows[index]] = percentile;

@@ -3,6 +3,7 @@ import * as database from './database.command';
 import * as importCommand from './import.command';
 import * as valueAdded from './va.command';
 import * as fitness from './fitness.command';
+import * as growthPercentiles from './sgp.command';
 
 /**
  * Every CLI command registers here, one line each. A command module exports
@@ -14,6 +15,7 @@ const commandModules: readonly CommandModule[] = [
   database,
   importCommand,
   fitness,
+  growthPercentiles,
   valueAdded,
 ];
 
