@@ -41,9 +41,10 @@ export interface LeastSquaresFit {
 /**
  * Fits y = β₀ + Σ_k β_k x_k + e by least squares.
  *
- * Method: centre y and every x_k at their (compensated) means, factor the centred N×k matrix
- * Xc = QR by Householder reflections, solve Rβ = (Qᵀyc)₁..k, β₀ = ȳ − x̄ᵀβ.
- * RSS = ‖(Qᵀyc)_{k+1..N}‖², σ̂² = RSS/(N − k − 1), R² = 1 − RSS/Σ(y − ȳ)².
+ * Method: centre y and every x_k at their (compensated) means and factor the centred N×(k+1)
+ * matrix [Xc yc] = QR by Householder reflections, applied block by block so the N-row matrix
+ * is never copied (householderTriangularize). Then Rβ = (Qᵀyc)₁..k, β₀ = ȳ − x̄ᵀβ,
+ * RSS = R_{k+1,k+1}², σ̂² = RSS/(N − k − 1), R² = 1 − RSS/Σ(y − ȳ)².
  * Var(β) = σ̂²R⁻¹R⁻ᵀ, Var(β₀) = σ̂²(1/N + x̄ᵀR⁻¹R⁻ᵀx̄), Cov(β₀, β) = −σ̂²R⁻¹R⁻ᵀx̄.
  * Centring removes the intercept's collinearity with level-shifted predictors (Longley's Year),
  * and QR never squares the condition number as the normal equations do.
@@ -52,7 +53,7 @@ export interface LeastSquaresFit {
  * (NON_FINITE_INPUT), N > k + 1 (INSUFFICIENT_DATA), no constant predictor (CONSTANT_COLUMN),
  * no predictor within RANK_TOLERANCE of the span of the intercept and earlier predictors
  * (RANK_DEFICIENT_DESIGN; R's lm would drop it and report NA instead).
- * Cost: O(N·k²) time, O(N·k) extra memory (a centred copy).
+ * Cost: O(N·k²) time; O(N) extra memory (fitted values and residuals).
  * Citation: Golub & Van Loan, Matrix Computations (4th ed.) §5.2.1 and §5.3.3; R `lm`
  * (LINPACK dqrdc2/dqrls); checked against NIST StRD Longley certified values.
  * Example:
@@ -84,13 +85,11 @@ export function fitLeastSquares(input: LeastSquaresInput): LeastSquaresFit {
 
   const outcomeMean = compensatedSum(outcome) / observationCount;
   const predictorMeans = new Float64Array(predictorCount);
-  const centred: Float64Array[] = [];
   const centredNorms = new Float64Array(predictorCount);
   for (let column = 0; column < predictorCount; column += 1) {
     const values = predictors[column];
     const columnMean = compensatedSum(values) / observationCount;
     predictorMeans[column] = columnMean;
-    const copy = new Float64Array(observationCount);
     let sumOfSquares = 0;
     let rawSumOfSquares = 0;
     let isConstant = true;
@@ -99,7 +98,6 @@ export function fitLeastSquares(input: LeastSquaresInput): LeastSquaresFit {
       const value = values[row];
       if (value !== first) isConstant = false;
       const deviation = value - columnMean;
-      copy[row] = deviation;
       sumOfSquares += deviation * deviation;
       rawSumOfSquares += value * value;
     }
@@ -115,51 +113,35 @@ export function fitLeastSquares(input: LeastSquaresInput): LeastSquaresFit {
       throw rankDeficient(names[column], ['(Intercept)']);
     }
     centredNorms[column] = norm;
-    centred.push(copy);
   }
-  const centredOutcome = new Float64Array(observationCount);
   let totalSumOfSquares = 0;
   for (let row = 0; row < observationCount; row += 1) {
     const deviation = outcome[row] - outcomeMean;
-    centredOutcome[row] = deviation;
     totalSumOfSquares += deviation * deviation;
   }
 
-  // Householder QR, column by column; R is kept in `upper` (row-major k×k).
-  const upper = new Float64Array(predictorCount * predictorCount);
+  const augmented = householderTriangularize([...predictors, outcome], [...predictorMeans, outcomeMean]);
+  const width = predictorCount + 1;
+  // Rank: |R_jj| is the norm of column j's part orthogonal to the intercept and columns < j.
   for (let step = 0; step < predictorCount; step += 1) {
-    const column = centred[step];
-    let tailSquares = 0;
-    for (let row = step; row < observationCount; row += 1) tailSquares += column[row] * column[row];
-    const tailNorm = Math.sqrt(tailSquares);
-    if (tailNorm <= RANK_TOLERANCE * centredNorms[step]) {
+    if (Math.abs(augmented[step * width + step]) <= RANK_TOLERANCE * centredNorms[step]) {
       throw rankDeficient(names[step], ['(Intercept)', ...names.slice(0, step)]);
     }
-    const pivot = column[step];
-    const alpha = pivot >= 0 ? -tailNorm : tailNorm;
-    column[step] = pivot - alpha; // v = x − αe₁ stored in place; vᵀv = 2‖x‖(‖x‖ + |x₁|)
-    const vNormSquared = 2 * tailNorm * (tailNorm + Math.abs(pivot));
-    upper[step * predictorCount + step] = alpha;
-    // Apply H = I − 2vvᵀ/vᵀv to the later columns and to y.
-    for (let later = step + 1; later <= predictorCount; later += 1) {
-      const target = later < predictorCount ? centred[later] : centredOutcome;
-      let dot = 0;
-      for (let row = step; row < observationCount; row += 1) dot += column[row] * target[row];
-      const factor = (2 * dot) / vNormSquared;
-      for (let row = step; row < observationCount; row += 1) target[row] -= factor * column[row];
-      if (later < predictorCount) upper[step * predictorCount + later] = target[step];
-    }
+  }
+  const upper = new Float64Array(predictorCount * predictorCount);
+  for (let i = 0; i < predictorCount; i += 1) {
+    for (let j = i; j < predictorCount; j += 1) upper[i * predictorCount + j] = augmented[i * width + j];
   }
 
-  // Back substitution Rβ = (Qᵀy)₁..k and the inverse of R for the covariance.
+  // Back substitution Rβ = (Qᵀy)₁..k (the last column of the augmented R); RSS = R_yy².
   const slopes = new Float64Array(predictorCount);
   for (let row = predictorCount - 1; row >= 0; row -= 1) {
-    let value = centredOutcome[row];
+    let value = augmented[row * width + predictorCount];
     for (let later = row + 1; later < predictorCount; later += 1) value -= upper[row * predictorCount + later] * slopes[later];
     slopes[row] = value / upper[row * predictorCount + row];
   }
-  let residualSumOfSquares = 0;
-  for (let row = predictorCount; row < observationCount; row += 1) residualSumOfSquares += centredOutcome[row] * centredOutcome[row];
+  const lastPivot = augmented[width * width - 1];
+  const residualSumOfSquares = lastPivot * lastPivot;
   const residualVariance = residualSumOfSquares / residualDegreesOfFreedom;
 
   const inverseUpper = invertUpperTriangular(upper, predictorCount);
@@ -219,7 +201,8 @@ export function fitLeastSquares(input: LeastSquaresInput): LeastSquaresFit {
     residuals,
     residualSumOfSquares,
     residualStandardDeviation: Math.sqrt(residualVariance),
-    rSquared: totalSumOfSquares > 0 ? 1 - residualSumOfSquares / totalSumOfSquares : 0,
+    // Intercept-only: R² is 0 by definition (RSS = TSS up to rounding).
+    rSquared: predictorCount > 0 && totalSumOfSquares > 0 ? 1 - residualSumOfSquares / totalSumOfSquares : 0,
     residualDegreesOfFreedom,
     observationCount,
   };
@@ -245,4 +228,55 @@ export function invertUpperTriangular(upper: Float64Array, size: number): Float6
     }
   }
   return inverse;
+}
+
+/** Rows per block of the blocked Householder QR: the block stays in L1/L2 cache. */
+const QR_BLOCK_ROWS = 512;
+
+/**
+ * R factor (row-major, q×q upper triangular, q = columns.length) of the N×q matrix whose
+ * column c is columns[c] − shifts[c], by Householder QR applied block by block: R ← qr([R; B])
+ * for successive blocks B of QR_BLOCK_ROWS rows. Each reflection is an ordinary Householder
+ * reflection of the stacked matrix (the zeros below R's diagonal are skipped), so the result
+ * is a Householder QR of the whole matrix up to the signs of R's rows, without copying the
+ * N×q matrix. With y as the last column, R's last column holds Qᵀy and R_qq² is the RSS.
+ * Cost: O(N·q²) time, O(q·block) memory. Citation: Golub & Van Loan (4th ed.) §5.2.1 and
+ * §5.6 (updating QR); Demmel, Grigori, Hoemmen & Langou (2012) SIAM J. Sci. Comput. 34(1)
+ * (TSQR).
+ */
+function householderTriangularize(columns: readonly Float64Array[], shifts: ArrayLike<number>): Float64Array {
+  const width = columns.length;
+  const observationCount = columns[0].length;
+  const upper = new Float64Array(width * width);
+  const block = columns.map(() => new Float64Array(QR_BLOCK_ROWS));
+  for (let blockStart = 0; blockStart < observationCount; blockStart += QR_BLOCK_ROWS) {
+    const blockRows = Math.min(QR_BLOCK_ROWS, observationCount - blockStart);
+    for (let column = 0; column < width; column += 1) {
+      const values = columns[column];
+      const target = block[column];
+      const shift = shifts[column];
+      for (let row = 0; row < blockRows; row += 1) target[row] = values[blockStart + row] - shift;
+    }
+    for (let step = 0; step < width; step += 1) {
+      const pivotColumn = block[step];
+      let blockSquares = 0;
+      for (let row = 0; row < blockRows; row += 1) blockSquares += pivotColumn[row] * pivotColumn[row];
+      if (blockSquares === 0) continue; // nothing below the diagonal to annihilate
+      const pivot = upper[step * width + step];
+      const norm = Math.sqrt(pivot * pivot + blockSquares);
+      const alpha = pivot >= 0 ? -norm : norm;
+      const head = pivot - alpha; // v = (head at row `step`, pivotColumn in the block rows)
+      const vNormSquared = 2 * norm * (norm + Math.abs(pivot));
+      for (let later = step + 1; later < width; later += 1) {
+        const target = block[later];
+        let dot = head * upper[step * width + later];
+        for (let row = 0; row < blockRows; row += 1) dot += pivotColumn[row] * target[row];
+        const factor = (2 * dot) / vNormSquared;
+        upper[step * width + later] -= factor * head;
+        for (let row = 0; row < blockRows; row += 1) target[row] -= factor * pivotColumn[row];
+      }
+      upper[step * width + step] = alpha;
+    }
+  }
+  return upper;
 }

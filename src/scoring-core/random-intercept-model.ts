@@ -142,34 +142,37 @@ export function fitRandomIntercept(input: RandomInterceptInput): RandomIntercept
   for (let group = 0; group < groupCount; group += 1) {
     for (let column = 0; column < width; column += 1) groupMeans[group * width + column] /= groupSizes[group];
   }
-  // Within-group deviations column by column, then their cross-products (upper triangle,
-  // row-major width×width) as dot products: sequential memory access, O(N·width²).
+  // Within-group cross-products (upper triangle, row-major width×width), accumulated over
+  // blocks of rows: deviations of a block go to a small scratch matrix, then one dot product
+  // per column pair. Sequential access, no N-sized temporaries. O(N·width²).
   const within = new Float64Array(width * width);
   const rawSquares = new Float64Array(width);
-  const deviations: Float64Array[] = [];
-  for (let column = 0; column < width; column += 1) {
-    const values = columns[column];
-    const grandMean = grandMeans[column];
-    const deviation = new Float64Array(observationCount);
-    let squares = 0;
-    for (let row = 0; row < observationCount; row += 1) {
-      const value = values[row];
-      squares += value * value;
-      deviation[row] = value - grandMean - groupMeans[groupIndex[row] * width + column];
+  const blockRows = 512;
+  const scratch = columns.map(() => new Float64Array(blockRows));
+  for (let blockStart = 0; blockStart < observationCount; blockStart += blockRows) {
+    const rows = Math.min(blockRows, observationCount - blockStart);
+    for (let column = 0; column < width; column += 1) {
+      const values = columns[column];
+      const grandMean = grandMeans[column];
+      const deviation = scratch[column];
+      let squares = 0;
+      for (let row = 0; row < rows; row += 1) {
+        const value = values[blockStart + row];
+        squares += value * value;
+        deviation[row] = value - grandMean - groupMeans[groupIndex[blockStart + row] * width + column];
+      }
+      rawSquares[column] += squares;
     }
-    rawSquares[column] = squares;
-    deviations.push(deviation);
-  }
-  for (let i = 0; i < width; i += 1) {
-    const left = deviations[i];
-    for (let j = i; j < width; j += 1) {
-      const right = deviations[j];
-      let sum = 0;
-      for (let row = 0; row < observationCount; row += 1) sum += left[row] * right[row];
-      within[i * width + j] = sum;
+    for (let i = 0; i < width; i += 1) {
+      const left = scratch[i];
+      for (let j = i; j < width; j += 1) {
+        const right = scratch[j];
+        let sum = 0;
+        for (let row = 0; row < rows; row += 1) sum += left[row] * right[row];
+        within[i * width + j] += sum;
+      }
     }
   }
-  deviations.length = 0;
 
   // M(γ) has size m = p + 1: index 0 intercept, 1..k predictors, k+1 outcome.
   const size = parameterCount + 1;
