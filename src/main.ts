@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { createApp } from './app';
 import { JsonLogger } from './common/logging/json-logger';
-import { ConfigError, loadConfig } from './config/app-config';
+import { type AppConfig, ConfigError, ensureAuthSecret, loadConfig } from './config/app-config';
 import { createDataSource, migrate } from './database/data-source';
 import { type DatabaseRuntime, openDatabaseRuntime } from './database/database-runtime';
 import { takeOverSignalHandlers } from './database/embedded-postgres';
@@ -14,9 +14,9 @@ import { takeOverSignalHandlers } from './database/embedded-postgres';
  * PostgreSQL — in that order, so no request loses its database mid-flight.
  */
 async function main(): Promise<void> {
-  let config;
+  let config: AppConfig;
   try {
-    config = loadConfig();
+    config = ensureAuthSecret(loadConfig());
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Wuyu cannot start: ${error.message}\n`);
@@ -66,6 +66,10 @@ async function main(): Promise<void> {
     const shownUrl = url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
     logger.log({ message: 'Wuyu is listening', url: shownUrl, docs: `${shownUrl}/api/docs` }, 'main');
     process.stderr.write(`\n  Wuyu (五育) is running at ${shownUrl}\n  API docs: ${shownUrl}/api/docs   health: ${shownUrl}/health\n\n`);
+    const [{ users }] = await dataSource.query('SELECT count(*)::int AS users FROM users');
+    if (users === 0) {
+      process.stderr.write('  No users yet. Create the first administrator (prints a generated password):\n    npm run wuyu -- user:create --username admin --role city_admin\n\n');
+    }
   } catch (error) {
     logger.error(error as Error, 'main');
     process.stderr.write(`Wuyu failed to start: ${(error as Error).message}\n`);

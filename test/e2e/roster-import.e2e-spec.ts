@@ -23,16 +23,16 @@ describe('roster import pipeline (real files, real PostgreSQL)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    const city = (await t.http.post('/api/regions').send({ code: '150300', name: '乌海市', level: 'city' }).expect(201)).body;
-    const district = (await t.http.post('/api/regions').send({ code: '150302', name: '海勃湾区', level: 'district', parentId: city.id }).expect(201)).body;
-    await t.http.post('/api/schools').send({ code: '3115030201', name: '乌海市第一中学', stage: 'junior', regionId: district.id }).expect(201);
-    await t.http.post('/api/terms').send({ code: '2024-2025-1', startDate: '2024-09-01', endDate: '2025-01-20' }).expect(201);
-    await t.http.post('/api/terms').send({ code: '2024-2025-2', startDate: '2025-02-20', endDate: '2025-07-10' }).expect(201);
+    const city = (await t.admin.post('/api/regions').send({ code: '150300', name: '乌海市', level: 'city' }).expect(201)).body;
+    const district = (await t.admin.post('/api/regions').send({ code: '150302', name: '海勃湾区', level: 'district', parentId: city.id }).expect(201)).body;
+    await t.admin.post('/api/schools').send({ code: '3115030201', name: '乌海市第一中学', stage: 'junior', regionId: district.id }).expect(201);
+    await t.admin.post('/api/terms').send({ code: '2024-2025-1', startDate: '2024-09-01', endDate: '2025-01-20' }).expect(201);
+    await t.admin.post('/api/terms').send({ code: '2024-2025-2', startDate: '2025-02-20', endDate: '2025-07-10' }).expect(201);
   });
   afterAll(() => t.close());
 
   const upload = (file: string, dryRun = false) =>
-    t.http.post(`/api/imports/roster${dryRun ? '?dryRun=true' : ''}`).attach('file', fs.readFileSync(file), path.basename(file));
+    t.admin.post(`/api/imports/roster${dryRun ? '?dryRun=true' : ''}`).attach('file', fs.readFileSync(file), path.basename(file));
 
   it('offers templates with Chinese headers as CSV (UTF-8 BOM) and XLSX', async () => {
     // supertest's parser type names its own Response; the stream API is all we use
@@ -41,15 +41,15 @@ describe('roster import pipeline (real files, real PostgreSQL)', () => {
       res.on('data', (chunk) => chunks.push(chunk!));
       res.on('end', () => done(null, Buffer.concat(chunks)));
     };
-    const csv = await t.http.get('/api/imports/roster/template?format=csv').buffer(true).parse(binary as never).expect(200);
+    const csv = await t.admin.get('/api/imports/roster/template?format=csv').buffer(true).parse(binary as never).expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const text = (csv.body as Buffer).toString('utf8');
     expect(text.startsWith('\uFEFF学籍号,姓名,性别,出生日期,民族,学校标识码,年级,班级,学年学期,学籍状态')).toBe(true);
-    const xlsx = await t.http.get('/api/imports/roster/template').buffer(true).parse(binary as never).expect(200);
+    const xlsx = await t.admin.get('/api/imports/roster/template').buffer(true).parse(binary as never).expect(200);
     expect((xlsx.body as Buffer).subarray(0, 2).toString()).toBe('PK');
     // Both templates, filled only with their example row, pass validation as they are.
     for (const [name, bytes] of [['template.csv', Buffer.from(text, 'utf8')], ['template.xlsx', xlsx.body as Buffer]] as const) {
-      const report = await t.http.post('/api/imports/roster?dryRun=true').attach('file', bytes, name).expect(200);
+      const report = await t.admin.post('/api/imports/roster?dryRun=true').attach('file', bytes, name).expect(200);
       expect(report.body).toMatchObject({ valid: true, rowCount: 1, errors: [] });
     }
 
@@ -166,7 +166,7 @@ describe('roster import pipeline (real files, real PostgreSQL)', () => {
   it('refuses a file over the size limit and writes nothing', async () => {
     const small = await startTestApp({ importMaxBytes: 200 });
     try {
-      const response = await small.http.post('/api/imports/roster').attach('file', fs.readFileSync(okFile('roster-utf8.csv')), 'roster.csv').expect(413);
+      const response = await small.admin.post('/api/imports/roster').attach('file', fs.readFileSync(okFile('roster-utf8.csv')), 'roster.csv').expect(413);
       expect(response.body.code).toBe('PAYLOAD_TOO_LARGE');
       expect((await small.db.dataSource.query('SELECT count(*)::int AS n FROM students'))[0].n).toBe(0);
     } finally {
@@ -175,24 +175,24 @@ describe('roster import pipeline (real files, real PostgreSQL)', () => {
   });
 
   it('answers an upload without a file, or of an unknown kind, with a clear 4xx', async () => {
-    expect((await t.http.post('/api/imports/roster').expect(400)).body.code).toBe('FILE_REQUIRED');
-    expect((await t.http.post('/api/imports/marks').attach('file', Buffer.from('a'), 'a.csv').expect(404)).body.code).toBe('UNKNOWN_IMPORT_KIND');
-    expect((await t.http.post('/api/imports/roster?dryRun=yes').attach('file', Buffer.from('a'), 'a.csv').expect(400)).body.code).toBe('VALIDATION_FAILED');
+    expect((await t.admin.post('/api/imports/roster').expect(400)).body.code).toBe('FILE_REQUIRED');
+    expect((await t.admin.post('/api/imports/marks').attach('file', Buffer.from('a'), 'a.csv').expect(404)).body.code).toBe('UNKNOWN_IMPORT_KIND');
+    expect((await t.admin.post('/api/imports/roster?dryRun=yes').attach('file', Buffer.from('a'), 'a.csv').expect(400)).body.code).toBe('VALIDATION_FAILED');
   });
 
   it('a failure in the middle of the commit leaves no partial rows', async () => {
     const fresh = await startTestApp();
     try {
-      const city = (await fresh.http.post('/api/regions').send({ code: '150300', name: '乌海市', level: 'city' }).expect(201)).body;
-      const district = (await fresh.http.post('/api/regions').send({ code: '150302', name: '海勃湾区', level: 'district', parentId: city.id }).expect(201)).body;
-      await fresh.http.post('/api/schools').send({ code: '3115030201', name: '一中', stage: 'junior', regionId: district.id }).expect(201);
-      await fresh.http.post('/api/terms').send({ code: '2024-2025-1', startDate: '2024-09-01', endDate: '2025-01-20' }).expect(201);
+      const city = (await fresh.admin.post('/api/regions').send({ code: '150300', name: '乌海市', level: 'city' }).expect(201)).body;
+      const district = (await fresh.admin.post('/api/regions').send({ code: '150302', name: '海勃湾区', level: 'district', parentId: city.id }).expect(201)).body;
+      await fresh.admin.post('/api/schools').send({ code: '3115030201', name: '一中', stage: 'junior', regionId: district.id }).expect(201);
+      await fresh.admin.post('/api/terms').send({ code: '2024-2025-1', startDate: '2024-09-01', endDate: '2025-01-20' }).expect(201);
       // Classes and students are written first; the enrolment step then fails at the database.
       await fresh.db.dataSource.query(`
         CREATE FUNCTION fail_enrolment() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'simulated crash during commit'; END $$;
         CREATE TRIGGER fail_enrolment BEFORE INSERT ON enrolments FOR EACH ROW EXECUTE FUNCTION fail_enrolment();`);
-      const response = await fresh.http.post('/api/imports/roster').attach('file', fs.readFileSync(okFile('roster-utf8.csv')), 'roster.csv').expect(500);
+      const response = await fresh.admin.post('/api/imports/roster').attach('file', fs.readFileSync(okFile('roster-utf8.csv')), 'roster.csv').expect(500);
       expect(response.body.code).toBe('INTERNAL_ERROR');
       expect(JSON.stringify(response.body)).not.toContain('simulated crash');
       const [counts] = await fresh.db.dataSource.query(
@@ -200,7 +200,7 @@ describe('roster import pipeline (real files, real PostgreSQL)', () => {
       );
       expect(counts).toEqual({ students: 0, classes: 0, batches: 0 });
       await fresh.db.dataSource.query('DROP TRIGGER fail_enrolment ON enrolments');
-      const retried = await fresh.http.post('/api/imports/roster').attach('file', fs.readFileSync(okFile('roster-utf8.csv')), 'roster.csv').expect(201);
+      const retried = await fresh.admin.post('/api/imports/roster').attach('file', fs.readFileSync(okFile('roster-utf8.csv')), 'roster.csv').expect(201);
       expect(retried.body.summary.studentsCreated).toBe(5);
     } finally {
       await fresh.close();
@@ -209,7 +209,7 @@ describe('roster import pipeline (real files, real PostgreSQL)', () => {
 
   it('a changed class moves the enrolment; a changed name updates the student', async () => {
     const text = fs.readFileSync(okFile('roster-utf8.csv'), 'utf8').replace('王芳,女,2012/4/17,蒙古族,3115030201,七年级,1班', '王芳芳,女,2012/4/17,蒙古族,3115030201,七年级,2班');
-    const report = await t.http.post('/api/imports/roster').attach('file', Buffer.from(text, 'utf8'), 'changed.csv').expect(201);
+    const report = await t.admin.post('/api/imports/roster').attach('file', Buffer.from(text, 'utf8'), 'changed.csv').expect(201);
     expect(report.body.summary).toEqual({ classesCreated: 0, studentsCreated: 0, studentsUpdated: 1, enrolmentsCreated: 0, enrolmentsMoved: 1 });
   });
 });

@@ -3,7 +3,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createTestDatabase } from '../helpers/test-database';
-import { embeddedEnv, PROJECT_ROOT, startService } from '../helpers/spawn-service';
+import { embeddedEnv, killLeftoverServices, PROJECT_ROOT, startService } from '../helpers/spawn-service';
+
+async function signIn(url: string, username: string, password: string): Promise<Record<string, string>> {
+  const response = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  expect(response.status).toBe(200);
+  const { accessToken } = (await response.json()) as { accessToken: string };
+  return { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+}
 
 /**
  * The service as `npm start` runs it: embedded PostgreSQL by default (data kept between runs,
@@ -11,26 +18,36 @@ import { embeddedEnv, PROJECT_ROOT, startService } from '../helpers/spawn-servic
  */
 describe('service lifecycle', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wuyu-lifecycle-'));
+  let password = '';
+  afterEach(() => killLeftoverServices());
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('starts on the embedded PostgreSQL, stops cleanly on SIGTERM and keeps its data for the next start', async () => {
     const first = await startService(embeddedEnv(dataDir));
+    await first.waitForOutput(/No users yet/);
     const health = await fetch(`${first.url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', database: 'up' });
-    const created = await fetch(`${first.url}/api/regions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: '150300', name: '乌海市', level: 'city' }),
+    expect((await fetch(`${first.url}/api/regions`)).status).toBe(401);
+
+    // The README's bootstrap, run while the service is up: the CLI shares the running database.
+    const created = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js'), 'user:create', '--username', 'admin', '--role', 'city_admin'], {
+      env: embeddedEnv(dataDir),
+      encoding: 'utf8',
+      timeout: 60_000,
     });
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(0);
+    password = /password: (\S+)/.exec(created.stdout)![1];
+    const headers = await signIn(first.url, 'admin', password);
+    const region = await fetch(`${first.url}/api/regions`, { method: 'POST', headers, body: JSON.stringify({ code: '150300', name: '乌海市', level: 'city' }) });
+    expect(region.status).toBe(201);
     expect(await first.stop('SIGTERM')).toBe(0);
     // PostgreSQL shut down cleanly: no server left holding the cluster
     expect(fs.existsSync(path.join(dataDir, 'postgres', 'cluster', 'postmaster.pid'))).toBe(false);
 
     const second = await startService(embeddedEnv(dataDir));
     try {
-      const regions = (await (await fetch(`${second.url}/api/regions`)).json()) as { items: { code: string }[] };
+      const regions = (await (await fetch(`${second.url}/api/regions`, { headers: await signIn(second.url, 'admin', password) })).json()) as { items: { code: string }[] };
       expect(regions.items.map((r) => r.code)).toEqual(['150300']);
     } finally {
       expect(await second.stop('SIGINT')).toBe(0);
@@ -42,7 +59,7 @@ describe('service lifecycle', () => {
     await crashed.stop('SIGKILL');
     const next = await startService(embeddedEnv(dataDir));
     try {
-      const regions = (await (await fetch(`${next.url}/api/regions`)).json()) as { items: { code: string }[] };
+      const regions = (await (await fetch(`${next.url}/api/regions`, { headers: await signIn(next.url, 'admin', password) })).json()) as { items: { code: string }[] };
       expect(regions.items.map((r) => r.code)).toEqual(['150300']);
     } finally {
       expect(await next.stop()).toBe(0);

@@ -7,8 +7,27 @@ export interface RunningService {
   readonly child: ChildProcess;
   readonly url: string;
   output(): string;
+  /** Resolves when the output matches, or fails after timeoutMs. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /** Sends the signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+const started = new Set<ChildProcess>();
+
+/** Kills every service a test started that is still running (call from afterAll/afterEach). */
+export async function killLeftoverServices(): Promise<void> {
+  await Promise.all(
+    [...started].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          started.delete(child);
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
 }
 
 /** Starts `node dist/src/main.js` as `npm start` would, and waits for the URL it prints. */
@@ -18,8 +37,14 @@ export function startService(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promis
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.add(child);
   let output = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      started.delete(child);
+      resolve(code);
+    }),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -34,6 +59,12 @@ export function startService(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promis
           child,
           url: match[1],
           output: () => output,
+          waitForOutput: async (pattern, waitMs = 15_000) => {
+            for (let waited = 0; !pattern.test(output); waited += 50) {
+              if (waited > waitMs) throw new Error(`output never matched ${pattern}:\n${output}`);
+              await new Promise((r) => setTimeout(r, 50));
+            }
+          },
           stop: async (signal = 'SIGTERM') => {
             child.kill(signal);
             return exited;

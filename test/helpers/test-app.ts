@@ -3,25 +3,33 @@ import request from 'supertest';
 import { createApp } from '../../src/app';
 import { JsonLogger } from '../../src/common/logging/json-logger';
 import { type AppConfig, loadConfig } from '../../src/config/app-config';
+import { type AuthedClient, signedInAs } from './auth';
 import { createTestDatabase, type TestDatabase } from './test-database';
+
+export const TEST_AUTH_SECRET = 'test-secret-for-access-tokens-0123456789abcdef';
 
 /** The real HTTP app (same createApp as main.ts) over a private test database. */
 export interface TestApp {
   readonly app: INestApplication;
   readonly db: TestDatabase;
+  /** Unauthenticated requests. */
   readonly http: ReturnType<typeof request>;
+  /** A signed-in city administrator (whole deployment). */
+  readonly admin: AuthedClient;
   close(): Promise<void>;
 }
 
 export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  const config: AppConfig = { ...loadConfig({ LOG_LEVEL: 'error' }), ...overrides };
+  const config: AppConfig = { ...loadConfig({ LOG_LEVEL: 'error', AUTH_SECRET: TEST_AUTH_SECRET }), ...overrides };
   const lines: string[] = [];
   const app = await createApp(config, db.dataSource, new JsonLogger('error', (line) => lines.push(line)));
   await app.init();
+  const admin = await signedInAs(app, db.dataSource, [{ role: 'city_admin' }], 'city-admin');
   return {
     app,
     db,
+    admin,
     http: request(app.getHttpServer()),
     async close() {
       await app.close();

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import * as database from './database.command';
 import * as importCommand from './import.command';
+import * as user from './user.command';
 import * as valueAdded from './va.command';
 import * as fitness from './fitness.command';
 import * as growthPercentiles from './sgp.command';
@@ -14,6 +15,7 @@ type CommandModule = { register(program: Command): void };
 const commandModules: readonly CommandModule[] = [
   database,
   importCommand,
+  user,
   fitness,
   growthPercentiles,
   valueAdded,

@@ -20,6 +20,8 @@ export interface DataScope {
   readonly schoolIds: readonly string[];
   readonly classIds: readonly string[];
   readonly studentIds: readonly string[];
+  /** Regions whose schools this scope covers (region-level grants): lets a district officer manage its district's schools. */
+  readonly regionIds?: readonly string[];
 }
 
 export const EVERYTHING: DataScope = Object.freeze({ all: true, schoolIds: [], classIds: [], studentIds: [] });
@@ -55,6 +57,28 @@ export function whereStudentInScope<T extends ObjectLiteral>(
   );
 }
 
+/**
+ * Adds `AND (<class in scope>)`: a class is visible when its school is in scope, it is one of
+ * the scope's classes, or one of the scope's students is enrolled in it.
+ */
+export function whereClassInScope<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, scope: DataScope, columns: { classIdColumn: string; schoolIdColumn: string }): void {
+  if (scope.all) return;
+  parameterCounter = (parameterCounter + 1) % 1_000_000;
+  const suffix = `_scope${parameterCounter}`;
+  query.andWhere(
+    new Brackets((inner) => {
+      inner.where('FALSE');
+      if (scope.schoolIds.length > 0) inner.orWhere(`${columns.schoolIdColumn} = ANY(:schoolIds${suffix})`, { [`schoolIds${suffix}`]: scope.schoolIds });
+      if (scope.classIds.length > 0) inner.orWhere(`${columns.classIdColumn} = ANY(:classIds${suffix})`, { [`classIds${suffix}`]: scope.classIds });
+      if (scope.studentIds.length > 0) {
+        inner.orWhere(`EXISTS (SELECT 1 FROM enrolments scope_enrolment WHERE scope_enrolment.class_id = ${columns.classIdColumn} AND scope_enrolment.student_id = ANY(:studentIds${suffix}))`, {
+          [`studentIds${suffix}`]: scope.studentIds,
+        });
+      }
+    }),
+  );
+}
+
 /** For plain SQL: the same condition as a fragment over numbered parameters appended to `params`. */
 export function studentInScopeSql(scope: DataScope, columns: { studentIdColumn: string; schoolIdColumn: string }, params: unknown[]): string {
   if (scope.all) return 'TRUE';
@@ -72,6 +96,11 @@ export function studentInScopeSql(scope: DataScope, columns: { studentIdColumn: 
     parts.push(`${columns.studentIdColumn} = ANY($${params.length}::uuid[])`);
   }
   return parts.length === 0 ? 'FALSE' : `(${parts.join(' OR ')})`;
+}
+
+/** Whether a region (and so schools placed in it) lies within this scope's region grants. */
+export function isRegionInScope(scope: DataScope, regionId: string): boolean {
+  return scope.all || (scope.regionIds ?? []).includes(regionId);
 }
 
 /** Whether school-level data of this school (its classes, uploads, own reports) is in scope. */

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
+import { Public } from '../auth/auth.decorators';
 
 export interface HealthResponse {
   status: 'ok' | 'degraded';
@@ -10,6 +11,7 @@ export interface HealthResponse {
 
 /** Liveness and database reachability: 200 when PostgreSQL answers within 2 s, else 503 "degraded". */
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly dataSource: DataSource) {}

@@ -7,7 +7,8 @@ import { DomainError } from '../../common/errors/domain-error';
 import type { ImportReport } from './import-report';
 import { csvTemplate, xlsxTemplate } from './import-template';
 import { ImportsService } from './imports.service';
-import { EVERYTHING } from '../auth/data-scope';
+import type { Actor } from '../auth/actor';
+import { CurrentActor, RequirePermission } from '../auth/auth.decorators';
 
 export class ImportQueryDto {
   /** `true` validates and reports without writing anything. */
@@ -57,6 +58,7 @@ export class ImportsController {
 
   /** Upload a CSV/XLSX as multipart field `file`. `?dryRun=true` → 200 with the report; commit → 201, or 422 IMPORT_INVALID with the report. */
   @Post(':kind')
+  @RequirePermission('imports.commit')
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
   @UseInterceptors(FileInterceptor('file'))
@@ -65,6 +67,7 @@ export class ImportsController {
     @Query() query: ImportQueryDto,
     @UploadedFile() file: UploadedFileBody | undefined,
     @Res({ passthrough: true }) response: Response,
+    @CurrentActor() actor: Actor,
   ): Promise<ImportReport> {
     this.imports.getKind(kindName);
     if (!file) {
@@ -72,7 +75,7 @@ export class ImportsController {
     }
     const dryRun = query.dryRun === 'true';
     const fileName = Buffer.from(file.originalname, 'latin1').toString('utf8');
-    const report = await this.imports.run(kindName, file.buffer, fileName, { dryRun, context: { scope: EVERYTHING, actorUserId: null } });
+    const report = await this.imports.run(kindName, file.buffer, fileName, { dryRun, context: { scope: actor.scopeFor('imports.commit'), actorUserId: actor.userId } });
     response.status(dryRun ? 200 : 201);
     return report;
   }

@@ -1,6 +1,9 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ParseIdPipe } from '../../common/http/parse-id.pipe';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import type { Actor } from '../auth/actor';
+import { AuditedRead, CurrentActor, RequirePermission } from '../auth/auth.decorators';
 import type { Page } from '../../common/http/pagination';
 import { CreateClassDto, ListClassesQueryDto, UpdateClassDto, type ClassResponse } from './dto/class.dto';
 import { CreateEnrolmentDto, ListEnrolmentsQueryDto, UpdateEnrolmentDto, type EnrolmentResponse } from './dto/enrolment.dto';
@@ -13,7 +16,6 @@ import {
   toEnrolmentResponse,
   toRegionResponse,
   toSchoolResponse,
-  toStudentResponse,
   toTermResponse,
 } from './roster.mapper';
 import { RosterService } from './roster.service';
@@ -25,11 +27,13 @@ function mapPage<T, R>(page: Page<T>, map: (item: T) => R): Page<R> {
 }
 
 @ApiTags('roster')
+@ApiBearerAuth()
 @Controller('api/regions')
 export class RegionsController {
   constructor(private readonly roster: RosterService) {}
 
   @Post()
+  @RequirePermission('regions.write')
   async create(@Body() dto: CreateRegionDto): Promise<RegionResponse> {
     return toRegionResponse(await this.roster.createRegion(dto));
   }
@@ -45,19 +49,22 @@ export class RegionsController {
   }
 
   @Patch(':id')
+  @RequirePermission('regions.write')
   async update(@Param('id', uuid) id: string, @Body() dto: UpdateRegionDto): Promise<RegionResponse> {
     return toRegionResponse(await this.roster.updateRegion(id, dto));
   }
 }
 
 @ApiTags('roster')
+@ApiBearerAuth()
 @Controller('api/schools')
 export class SchoolsController {
   constructor(private readonly roster: RosterService) {}
 
   @Post()
-  async create(@Body() dto: CreateSchoolDto): Promise<SchoolResponse> {
-    return toSchoolResponse(await this.roster.createSchool(dto));
+  @RequirePermission('schools.write')
+  async create(@Body() dto: CreateSchoolDto, @CurrentActor() actor: Actor): Promise<SchoolResponse> {
+    return toSchoolResponse(await this.roster.createSchool(dto, actor));
   }
 
   @Get()
@@ -71,17 +78,20 @@ export class SchoolsController {
   }
 
   @Patch(':id')
-  async update(@Param('id', uuid) id: string, @Body() dto: UpdateSchoolDto): Promise<SchoolResponse> {
-    return toSchoolResponse(await this.roster.updateSchool(id, dto));
+  @RequirePermission('schools.write')
+  async update(@Param('id', uuid) id: string, @Body() dto: UpdateSchoolDto, @CurrentActor() actor: Actor): Promise<SchoolResponse> {
+    return toSchoolResponse(await this.roster.updateSchool(id, dto, actor));
   }
 }
 
 @ApiTags('roster')
+@ApiBearerAuth()
 @Controller('api/terms')
 export class TermsController {
   constructor(private readonly roster: RosterService) {}
 
   @Post()
+  @RequirePermission('regions.write')
   async create(@Body() dto: CreateTermDto): Promise<TermResponse> {
     return toTermResponse(await this.roster.createTerm(dto));
   }
@@ -97,12 +107,14 @@ export class TermsController {
   }
 
   @Patch(':id')
+  @RequirePermission('regions.write')
   async update(@Param('id', uuid) id: string, @Body() dto: UpdateTermDto): Promise<TermResponse> {
     return toTermResponse(await this.roster.updateTerm(id, dto));
   }
 }
 
 @ApiTags('roster')
+@ApiBearerAuth()
 @Controller('api/grades')
 export class GradesController {
   constructor(private readonly roster: RosterService) {}
@@ -115,79 +127,96 @@ export class GradesController {
 }
 
 @ApiTags('roster')
+@ApiBearerAuth()
 @Controller('api/classes')
 export class ClassesController {
   constructor(private readonly roster: RosterService) {}
 
   @Post()
-  async create(@Body() dto: CreateClassDto): Promise<ClassResponse> {
-    return toClassResponse(await this.roster.createClass(dto));
+  @RequirePermission('classes.write')
+  async create(@Body() dto: CreateClassDto, @CurrentActor() actor: Actor): Promise<ClassResponse> {
+    return toClassResponse(await this.roster.createClass(dto, actor));
   }
 
   @Get()
-  async list(@Query() query: ListClassesQueryDto): Promise<Page<ClassResponse>> {
-    return mapPage(await this.roster.listClasses(query), toClassResponse);
+  async list(@Query() query: ListClassesQueryDto, @CurrentActor() actor: Actor): Promise<Page<ClassResponse>> {
+    return mapPage(await this.roster.listClasses(query, actor), toClassResponse);
   }
 
   @Get(':id')
-  async get(@Param('id', uuid) id: string): Promise<ClassResponse> {
-    return toClassResponse(await this.roster.getClass(id));
+  async get(@Param('id', uuid) id: string, @CurrentActor() actor: Actor): Promise<ClassResponse> {
+    return toClassResponse(await this.roster.getClass(id, actor));
   }
 
   @Patch(':id')
-  async update(@Param('id', uuid) id: string, @Body() dto: UpdateClassDto): Promise<ClassResponse> {
-    return toClassResponse(await this.roster.updateClass(id, dto));
+  @RequirePermission('classes.write')
+  async update(@Param('id', uuid) id: string, @Body() dto: UpdateClassDto, @CurrentActor() actor: Actor): Promise<ClassResponse> {
+    return toClassResponse(await this.roster.updateClass(id, dto, actor));
   }
 }
 
 @ApiTags('roster')
+@ApiBearerAuth()
 @Controller('api/students')
 export class StudentsController {
   constructor(private readonly roster: RosterService) {}
 
   @Post()
-  async create(@Body() dto: CreateStudentDto): Promise<StudentResponse> {
-    return toStudentResponse(await this.roster.createStudent(dto));
+  @RequirePermission('students.write')
+  create(@Body() dto: CreateStudentDto, @CurrentActor() actor: Actor, @Req() request: Request): Promise<StudentResponse> {
+    return this.roster.createStudent(dto, actor, request);
   }
 
   @Get()
-  async list(@Query() query: ListStudentsQueryDto): Promise<Page<StudentResponse>> {
-    return mapPage(await this.roster.listStudents(query), toStudentResponse);
+  @RequirePermission('students.read')
+  @AuditedRead('student')
+  list(@Query() query: ListStudentsQueryDto, @CurrentActor() actor: Actor, @Req() request: Request): Promise<Page<StudentResponse>> {
+    return this.roster.listStudents(query, actor, request);
   }
 
   @Get(':id')
-  async get(@Param('id', uuid) id: string): Promise<StudentResponse> {
-    return toStudentResponse(await this.roster.getStudent(id));
+  @RequirePermission('students.read')
+  @AuditedRead('student')
+  get(@Param('id', uuid) id: string, @CurrentActor() actor: Actor, @Req() request: Request): Promise<StudentResponse> {
+    return this.roster.getStudent(id, actor, request);
   }
 
   @Patch(':id')
-  async update(@Param('id', uuid) id: string, @Body() dto: UpdateStudentDto): Promise<StudentResponse> {
-    return toStudentResponse(await this.roster.updateStudent(id, dto));
+  @RequirePermission('students.write')
+  update(@Param('id', uuid) id: string, @Body() dto: UpdateStudentDto, @CurrentActor() actor: Actor, @Req() request: Request): Promise<StudentResponse> {
+    return this.roster.updateStudent(id, dto, actor, request);
   }
 }
 
 @ApiTags('roster')
+@ApiBearerAuth()
 @Controller('api/enrolments')
 export class EnrolmentsController {
   constructor(private readonly roster: RosterService) {}
 
   @Post()
-  async create(@Body() dto: CreateEnrolmentDto): Promise<EnrolmentResponse> {
-    return toEnrolmentResponse(await this.roster.createEnrolment(dto));
+  @RequirePermission('enrolments.write')
+  async create(@Body() dto: CreateEnrolmentDto, @CurrentActor() actor: Actor): Promise<EnrolmentResponse> {
+    return toEnrolmentResponse(await this.roster.createEnrolment(dto, actor));
   }
 
   @Get()
-  async list(@Query() query: ListEnrolmentsQueryDto): Promise<Page<EnrolmentResponse>> {
-    return mapPage(await this.roster.listEnrolments(query), toEnrolmentResponse);
+  @RequirePermission('students.read')
+  @AuditedRead('enrolment')
+  async list(@Query() query: ListEnrolmentsQueryDto, @CurrentActor() actor: Actor): Promise<Page<EnrolmentResponse>> {
+    return mapPage(await this.roster.listEnrolments(query, actor), toEnrolmentResponse);
   }
 
   @Get(':id')
-  async get(@Param('id', uuid) id: string): Promise<EnrolmentResponse> {
-    return toEnrolmentResponse(await this.roster.getEnrolment(id));
+  @RequirePermission('students.read')
+  @AuditedRead('enrolment')
+  async get(@Param('id', uuid) id: string, @CurrentActor() actor: Actor): Promise<EnrolmentResponse> {
+    return toEnrolmentResponse(await this.roster.getEnrolment(id, actor));
   }
 
   @Patch(':id')
-  async update(@Param('id', uuid) id: string, @Body() dto: UpdateEnrolmentDto): Promise<EnrolmentResponse> {
-    return toEnrolmentResponse(await this.roster.updateEnrolment(id, dto));
+  @RequirePermission('enrolments.write')
+  async update(@Param('id', uuid) id: string, @Body() dto: UpdateEnrolmentDto, @CurrentActor() actor: Actor): Promise<EnrolmentResponse> {
+    return toEnrolmentResponse(await this.roster.updateEnrolment(id, dto, actor));
   }
 }

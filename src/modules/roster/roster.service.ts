@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type FindOptionsWhere, ILike } from 'typeorm';
-import { NotFoundError } from '../../common/errors/domain-error';
+import type { Request } from 'express';
+import { DomainError, NotFoundError } from '../../common/errors/domain-error';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { isRegionInScope, isSchoolInScope, whereClassInScope, whereStudentInScope } from '../auth/data-scope';
 import { type Page, pageWindow } from '../../common/http/pagination';
 import type { CreateClassDto, ListClassesQueryDto, UpdateClassDto } from './dto/class.dto';
 import type { CreateEnrolmentDto, ListEnrolmentsQueryDto, UpdateEnrolmentDto } from './dto/enrolment.dto';
@@ -16,7 +20,17 @@ import { School } from './entities/school.entity';
 import { Student } from './entities/student.entity';
 import { Term } from './entities/term.entity';
 import { isUniqueViolation, RosterError } from './roster.errors';
+import { toStudentResponse } from './roster.mapper';
+import type { StudentResponse } from './dto/student.dto';
+import { maskStudentNumber } from './student-number-mask';
 import { studentFieldProblems } from './student-rules';
+
+/** A write aimed at something outside the caller's scope (the target itself is visible, e.g. a school). */
+export class OutOfScopeError extends DomainError {
+  constructor(what: string, whatZh: string) {
+    super('OUT_OF_SCOPE', 403, `you may not change ${what} outside your scope`, `无权修改您权限范围以外的${whatZh}`, []);
+  }
+}
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -29,7 +43,10 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
  */
 @Injectable()
 export class RosterService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   private async saveUnique<T extends object>(work: () => Promise<T>, onDuplicate: () => RosterError): Promise<T> {
     try {
@@ -105,8 +122,9 @@ export class RosterService {
   }
 
   // ── schools ──────────────────────────────────────────────────────────────────────────
-  async createSchool(dto: CreateSchoolDto): Promise<School> {
+  async createSchool(dto: CreateSchoolDto, actor: Actor): Promise<School> {
     await this.reference(Region, dto.regionId, 'regionId');
+    if (!isRegionInScope(actor.scopeFor('schools.write'), dto.regionId)) throw new OutOfScopeError('schools', '学校');
     const repository = this.dataSource.getRepository(School);
     return this.saveUnique(
       () => repository.save(repository.create(dto)),
@@ -127,9 +145,14 @@ export class RosterService {
     return this.mustExist(School, id, 'school', '学校');
   }
 
-  async updateSchool(id: string, dto: UpdateSchoolDto): Promise<School> {
+  async updateSchool(id: string, dto: UpdateSchoolDto, actor: Actor): Promise<School> {
     const school = await this.getSchool(id);
-    if (dto.regionId) await this.reference(Region, dto.regionId, 'regionId');
+    const scope = actor.scopeFor('schools.write');
+    if (!isRegionInScope(scope, school.regionId)) throw new NotFoundError('school', '学校', id);
+    if (dto.regionId) {
+      await this.reference(Region, dto.regionId, 'regionId');
+      if (!isRegionInScope(scope, dto.regionId)) throw new OutOfScopeError('schools', '学校');
+    }
     Object.assign(school, stripUndefined(dto));
     return this.dataSource.getRepository(School).save(school);
   }
@@ -190,8 +213,9 @@ export class RosterService {
   }
 
   // ── classes ──────────────────────────────────────────────────────────────────────────
-  async createClass(dto: CreateClassDto): Promise<SchoolClass> {
+  async createClass(dto: CreateClassDto, actor: Actor): Promise<SchoolClass> {
     await this.reference(School, dto.schoolId, 'schoolId');
+    if (!isSchoolInScope(actor.scopeFor('classes.write'), dto.schoolId)) throw new OutOfScopeError('classes', '班级');
     const repository = this.dataSource.getRepository(SchoolClass);
     return this.saveUnique(
       () => repository.save(repository.create(dto)),
@@ -199,17 +223,29 @@ export class RosterService {
     );
   }
 
-  listClasses(query: ListClassesQueryDto) {
-    const where: FindOptionsWhere<SchoolClass> = stripUndefined({ schoolId: query.schoolId, schoolYear: query.schoolYear, gradeCode: query.gradeCode });
-    return this.page(SchoolClass, where, { schoolYear: 'DESC', gradeCode: 'ASC', name: 'ASC' }, query, (c) => c);
+  async listClasses(query: ListClassesQueryDto, actor: Actor): Promise<Page<SchoolClass>> {
+    const { page, pageSize, skip, take } = pageWindow(query);
+    const builder = this.dataSource.getRepository(SchoolClass).createQueryBuilder('class');
+    whereClassInScope(builder, actor.readScope, { classIdColumn: 'class.id', schoolIdColumn: 'class.school_id' });
+    if (query.schoolId) builder.andWhere('class.school_id = :schoolId', { schoolId: query.schoolId });
+    if (query.schoolYear) builder.andWhere('class.school_year = :schoolYear', { schoolYear: query.schoolYear });
+    if (query.gradeCode) builder.andWhere('class.grade_code = :gradeCode', { gradeCode: query.gradeCode });
+    const [items, total] = await builder.orderBy('class.school_year', 'DESC').addOrderBy('class.grade_code', 'ASC').addOrderBy('class.name', 'ASC').skip(skip).take(take).getManyAndCount();
+    return { items, page, pageSize, total };
   }
 
-  getClass(id: string): Promise<SchoolClass> {
-    return this.mustExist(SchoolClass, id, 'class', '班级');
+  /** A class the caller may see (read scope), or 404 as if it did not exist. */
+  async getClass(id: string, actor: Actor): Promise<SchoolClass> {
+    const builder = this.dataSource.getRepository(SchoolClass).createQueryBuilder('class').where('class.id = :id', { id });
+    whereClassInScope(builder, actor.readScope, { classIdColumn: 'class.id', schoolIdColumn: 'class.school_id' });
+    const found = await builder.getOne();
+    if (!found) throw new NotFoundError('class', '班级', id);
+    return found;
   }
 
-  async updateClass(id: string, dto: UpdateClassDto): Promise<SchoolClass> {
-    const schoolClass = await this.getClass(id);
+  async updateClass(id: string, dto: UpdateClassDto, actor: Actor): Promise<SchoolClass> {
+    const schoolClass = await this.mustExist(SchoolClass, id, 'class', '班级');
+    if (!isSchoolInScope(actor.scopeFor('classes.write'), schoolClass.schoolId)) throw new NotFoundError('class', '班级', id);
     Object.assign(schoolClass, stripUndefined(dto));
     return this.saveUnique(
       () => this.dataSource.getRepository(SchoolClass).save(schoolClass),
@@ -227,20 +263,23 @@ export class RosterService {
       : new RosterError('CROSS_FIELD_MISMATCH', problems.map((p) => p.message).join('; '), problems.map((p) => p.messageZh).join('；'), problems);
   }
 
-  async createStudent(dto: CreateStudentDto): Promise<Student> {
+  async createStudent(dto: CreateStudentDto, actor: Actor, request?: Request): Promise<StudentResponse> {
     const studentNumber = dto.studentNumber.trim().toUpperCase();
     this.assertStudentFields({ ...dto, studentNumber });
     await this.reference(School, dto.schoolId, 'schoolId');
+    if (!isSchoolInScope(actor.scopeFor('students.write'), dto.schoolId)) throw new OutOfScopeError('students', '学生');
     const repository = this.dataSource.getRepository(Student);
-    return this.saveUnique(
+    const saved = await this.saveUnique(
       () => repository.save(repository.create({ ...dto, studentNumber, status: dto.status ?? 'enrolled' })),
       () => new RosterError('DUPLICATE_STUDENT_NUMBER', 'a student with this student number exists already', '该学籍号的学生已存在'),
     );
+    return (await this.present([saved], actor, request))[0];
   }
 
-  async listStudents(query: ListStudentsQueryDto) {
+  async listStudents(query: ListStudentsQueryDto, actor: Actor, request?: Request): Promise<Page<StudentResponse>> {
     const { page, pageSize, skip, take } = pageWindow(query);
     const builder = this.dataSource.getRepository(Student).createQueryBuilder('student');
+    whereStudentInScope(builder, actor.readScope, { studentIdColumn: 'student.id', schoolIdColumn: 'student.school_id' });
     if (query.schoolId) builder.andWhere('student.school_id = :schoolId', { schoolId: query.schoolId });
     if (query.status) builder.andWhere('student.status = :status', { status: query.status });
     if (query.name) builder.andWhere('student.name LIKE :name', { name: `${query.name.replace(/[%_\\]/g, '\\$&')}%` });
@@ -248,27 +287,62 @@ export class RosterService {
       builder.andWhere('EXISTS (SELECT 1 FROM enrolments e WHERE e.student_id = student.id AND e.class_id = :classId)', { classId: query.classId });
     }
     const [rows, total] = await builder.orderBy('student.student_number', 'ASC').skip(skip).take(take).getManyAndCount();
-    return { items: rows, page, pageSize, total };
+    return { items: await this.present(rows, actor, request), page, pageSize, total };
   }
 
-  getStudent(id: string): Promise<Student> {
-    return this.mustExist(Student, id, 'student', '学生');
+  /** A student within the given scope, or 404 exactly as for a student that does not exist. */
+  private async studentInScope(id: string, scope: Actor['readScope']): Promise<Student> {
+    const builder = this.dataSource.getRepository(Student).createQueryBuilder('student').where('student.id = :id', { id });
+    whereStudentInScope(builder, scope, { studentIdColumn: 'student.id', schoolIdColumn: 'student.school_id' });
+    const found = await builder.getOne();
+    if (!found) throw new NotFoundError('student', '学生', id);
+    return found;
   }
 
-  async updateStudent(id: string, dto: UpdateStudentDto): Promise<Student> {
-    const student = await this.getStudent(id);
+  async getStudent(id: string, actor: Actor, request?: Request): Promise<StudentResponse> {
+    return (await this.present([await this.studentInScope(id, actor.readScope)], actor, request))[0];
+  }
+
+  async updateStudent(id: string, dto: UpdateStudentDto, actor: Actor, request?: Request): Promise<StudentResponse> {
+    const writeScope = actor.scopeFor('students.write');
+    const student = await this.studentInScope(id, writeScope);
     const next = { ...student, ...stripUndefined(dto) };
     this.assertStudentFields(next);
-    if (dto.schoolId) await this.reference(School, dto.schoolId, 'schoolId');
+    if (dto.schoolId) {
+      await this.reference(School, dto.schoolId, 'schoolId');
+      if (!isSchoolInScope(writeScope, dto.schoolId)) throw new OutOfScopeError('students', '学生');
+    }
     Object.assign(student, stripUndefined(dto));
-    return this.dataSource.getRepository(Student).save(student);
+    const saved = await this.dataSource.getRepository(Student).save(student);
+    return (await this.present([saved], actor, request))[0];
+  }
+
+  /**
+   * Students as the caller may see them: the 学籍号 masked unless the caller holds the
+   * registrar permission for the student's school; each unmasked read is audited.
+   */
+  private async present(students: readonly Student[], actor: Actor, request?: Request): Promise<StudentResponse[]> {
+    const identityScope = actor.scopeFor('students.identity');
+    const unmasked: Student[] = [];
+    const responses = students.map((student) => {
+      const response = toStudentResponse(student);
+      if (isSchoolInScope(identityScope, student.schoolId)) unmasked.push(student);
+      else response.studentNumber = maskStudentNumber(student.studentNumber);
+      return response;
+    });
+    await this.audit.recordMany(
+      unmasked.map((student) => ({ actor, action: 'read.identity', operation: request ? `${request.method} ${request.path}` : null, targetType: 'student', targetId: student.id, outcome: 'success', request })),
+    );
+    return responses;
   }
 
   // ── enrolments ───────────────────────────────────────────────────────────────────────
-  async createEnrolment(dto: CreateEnrolmentDto): Promise<Enrolment> {
+  async createEnrolment(dto: CreateEnrolmentDto, actor: Actor): Promise<Enrolment> {
+    const writeScope = actor.scopeFor('enrolments.write');
     return this.dataSource.transaction(async (manager) => {
       const student = await this.reference(Student, dto.studentId, 'studentId', manager);
       const schoolClass = await this.reference(SchoolClass, dto.classId, 'classId', manager);
+      if (!isSchoolInScope(writeScope, student.schoolId) || !isSchoolInScope(writeScope, schoolClass.schoolId)) throw new OutOfScopeError('enrolments', '编班');
       const term = await this.reference(Term, dto.termId, 'termId', manager);
       if (term.schoolYear !== schoolClass.schoolYear) {
         throw new RosterError('CROSS_FIELD_MISMATCH', `term ${term.code} is not in the class's school year ${schoolClass.schoolYear}`, `学期${term.code}不属于班级所在学年${schoolClass.schoolYear}`, [
@@ -288,19 +362,34 @@ export class RosterService {
     });
   }
 
-  listEnrolments(query: ListEnrolmentsQueryDto) {
-    const where: FindOptionsWhere<Enrolment> = stripUndefined({ studentId: query.studentId, classId: query.classId, termId: query.termId, schoolId: query.schoolId });
-    return this.page(Enrolment, where, { createdAt: 'ASC', id: 'ASC' }, query, (e) => e);
+  async listEnrolments(query: ListEnrolmentsQueryDto, actor: Actor): Promise<Page<Enrolment>> {
+    const { page, pageSize, skip, take } = pageWindow(query);
+    const builder = this.dataSource.getRepository(Enrolment).createQueryBuilder('enrolment');
+    whereStudentInScope(builder, actor.readScope, { studentIdColumn: 'enrolment.student_id', schoolIdColumn: 'enrolment.school_id' });
+    for (const key of ['studentId', 'classId', 'termId', 'schoolId'] as const) {
+      const column = key.replace(/Id$/, '_id');
+      if (query[key]) builder.andWhere(`enrolment.${column} = :${key}`, { [key]: query[key] });
+    }
+    const [items, total] = await builder.orderBy('enrolment.created_at', 'ASC').addOrderBy('enrolment.id', 'ASC').skip(skip).take(take).getManyAndCount();
+    return { items, page, pageSize, total };
   }
 
-  getEnrolment(id: string): Promise<Enrolment> {
-    return this.mustExist(Enrolment, id, 'enrolment', '编班记录');
+  private async enrolmentInScope(id: string, scope: Actor['readScope']): Promise<Enrolment> {
+    const builder = this.dataSource.getRepository(Enrolment).createQueryBuilder('enrolment').where('enrolment.id = :id', { id });
+    whereStudentInScope(builder, scope, { studentIdColumn: 'enrolment.student_id', schoolIdColumn: 'enrolment.school_id' });
+    const found = await builder.getOne();
+    if (!found) throw new NotFoundError('enrolment', '编班记录', id);
+    return found;
   }
 
-  async updateEnrolment(id: string, dto: UpdateEnrolmentDto): Promise<Enrolment> {
-    const enrolment = await this.getEnrolment(id);
+  getEnrolment(id: string, actor: Actor): Promise<Enrolment> {
+    return this.enrolmentInScope(id, actor.readScope);
+  }
+
+  async updateEnrolment(id: string, dto: UpdateEnrolmentDto, actor: Actor): Promise<Enrolment> {
+    const enrolment = await this.enrolmentInScope(id, actor.scopeFor('enrolments.write'));
     const target = await this.reference(SchoolClass, dto.classId, 'classId');
-    const current = await this.getClass(enrolment.classId);
+    const current = await this.mustExist(SchoolClass, enrolment.classId, 'class', '班级');
     if (target.schoolId !== current.schoolId || target.schoolYear !== current.schoolYear) {
       throw new RosterError('CROSS_FIELD_MISMATCH', 'a class move stays within the same school and school year', '调班须在同一学校同一学年内', [
         { field: 'classId', code: 'CLASS_MOVE_OUT_OF_SCOPE', message: 'target class is in another school or year', value: dto.classId },

@@ -1,0 +1,58 @@
+/**
+ * Roles, what each may do, and how high each stands. The default policy of DOMAIN.md
+ * ("Roles and what each may see"); the data scope of each assignment comes from its target
+ * (region, school, class or student), see actor.service.ts.
+ */
+export const ROLES = ['city_admin', 'district_officer', 'school_admin', 'registrar', 'teacher', 'admissions_officer', 'student', 'guardian'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'regions.write', // regions and terms: city-wide reference data
+  'schools.write',
+  'classes.write',
+  'students.read', // student-level records, within scope
+  'students.write',
+  'students.identity', // unmasked 学籍号 (registrar); every such read is audited
+  'enrolments.write',
+  'imports.commit',
+  'users.manage',
+  'audit.read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** What each role's assignment targets. */
+/** `deployment`: no target — the whole deployment (a city's bureau administers all of it). */
+export type ScopeTarget = 'deployment' | 'region' | 'school' | 'class' | 'student';
+
+export interface RoleDefinition {
+  readonly nameZh: string;
+  readonly target: ScopeTarget;
+  /** Higher may grant lower or equal, never above its own. */
+  readonly rank: number;
+  readonly permissions: readonly Permission[];
+  /** Bureau and admissions users: their reads of student-level data are audited. */
+  readonly auditReads: boolean;
+}
+
+export const ROLE_DEFINITIONS: Readonly<Record<Role, RoleDefinition>> = {
+  city_admin: {
+    nameZh: '市级管理员',
+    target: 'deployment',
+    rank: 50,
+    permissions: ['regions.write', 'schools.write', 'classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'users.manage', 'audit.read'],
+    auditReads: true,
+  },
+  district_officer: { nameZh: '区县教育局', target: 'region', rank: 40, permissions: ['schools.write', 'students.read', 'users.manage'], auditReads: true },
+  school_admin: {
+    nameZh: '学校管理员',
+    target: 'school',
+    rank: 30,
+    permissions: ['classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'users.manage'],
+    auditReads: false,
+  },
+  registrar: { nameZh: '学籍管理员', target: 'school', rank: 30, permissions: ['students.read', 'students.write', 'students.identity', 'enrolments.write', 'imports.commit'], auditReads: false },
+  admissions_officer: { nameZh: '高中招生人员', target: 'school', rank: 30, permissions: ['students.read'], auditReads: true },
+  teacher: { nameZh: '教师', target: 'class', rank: 20, permissions: ['students.read'], auditReads: false },
+  student: { nameZh: '学生', target: 'student', rank: 10, permissions: ['students.read'], auditReads: false },
+  guardian: { nameZh: '家长', target: 'student', rank: 10, permissions: ['students.read'], auditReads: false },
+};
