@@ -2,6 +2,7 @@ import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -20,6 +21,20 @@ export async function createApp(config: AppConfig, dataSource: DataSource, logge
     bodyParser: false,
   });
   app.use(requestIdMiddleware(logger));
+  // Security headers; the CSP allows the Swagger UI's inline styles and scripts at /api/docs only.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'style-src': ["'self'", "'unsafe-inline'", 'https:'] } },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  // CORS only for the configured origins (none by default: same-origin use only).
+  app.enableCors({
+    origin: (origin: string | undefined, callback: (error: Error | null, allow?: boolean) => void) => callback(null, origin !== undefined && config.corsOrigins.includes(origin)),
+    credentials: false,
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'X-Access-Purpose'],
+    exposedHeaders: ['X-Request-Id'],
+  });
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
   app.useBodyParser('urlencoded', { limit: config.bodyLimitBytes, extended: false });
   app.set('x-powered-by', false);

@@ -62,7 +62,9 @@ export class Actor {
       const union = (pick: (a: ResolvedAssignment) => readonly (string | null)[]) => [...new Set(granting.flatMap(pick).filter((v): v is string => v !== null))];
       scope = {
         all: false,
-        schoolIds: union((a) => [...a.schoolIds, a.schoolId]),
+        // An admissions officer's school is the high school they admit for, not data they may read:
+        // they see only the students who applied to it (applications arrive with the portfolios).
+        schoolIds: union((a) => (a.role === 'admissions_officer' ? [] : [...a.schoolIds, a.schoolId])),
         classIds: union((a) => [a.classId]),
         studentIds: union((a) => [a.studentId]),
         regionIds: union((a) => a.regionIds),
