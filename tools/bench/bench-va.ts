@@ -49,6 +49,8 @@ function generateCohort(path: string): void {
 interface RunResult {
   seconds: number;
   peakMegabytes: number;
+  /** User + system CPU seconds of the child (steadier than wall time on a loaded machine). */
+  cpuSeconds: number;
 }
 
 function runOnce(model: string, directory: string, input: string): RunResult {
@@ -67,7 +69,10 @@ function runOnce(model: string, directory: string, input: string): RunResult {
   if (child.status !== 0) throw new Error(`va ${model} failed (${child.status}): ${child.stderr}`);
   const match = useTime ? /Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr) : /maxRSS (\d+)/.exec(child.stderr);
   const peakMegabytes = match === null ? NaN : Number(match[1]) / 1024;
-  return { seconds, peakMegabytes };
+  const user = /User time \(seconds\): ([\d.]+)/.exec(child.stderr);
+  const system = /System time \(seconds\): ([\d.]+)/.exec(child.stderr);
+  const cpuSeconds = user === null || system === null ? NaN : Number(user[1]) + Number(system[1]);
+  return { seconds, peakMegabytes, cpuSeconds };
 }
 
 function median(values: number[]): number {
@@ -95,10 +100,12 @@ function main(): void {
       const best = Math.min(...times);
       const middle = median(times);
       const peak = Math.max(...peaks);
+      const cpu = median(results.map((result) => result.cpuSeconds));
       const verdict = middle <= targets[model] && peak < 1024 ? 'within target' : best <= targets[model] && peak < 1024 ? 'best within target' : 'OVER TARGET';
       process.stdout.write(
         `${model.padEnd(10)} wall best ${best.toFixed(2)} s, median ${middle.toFixed(2)} s (target ≤ ${targets[model]} s); ` +
-          `peak RSS max ${peak.toFixed(0)} MB (target < 1024 MB); runs: ${times.map((time) => time.toFixed(2)).join(' ')} — ${verdict}\n`,
+          `CPU median ${cpu.toFixed(2)} s; peak RSS max ${peak.toFixed(0)} MB (target < 1024 MB); ` +
+          `runs: ${times.map((time) => time.toFixed(2)).join(' ')} — ${verdict}\n`,
       );
     }
   } finally {
