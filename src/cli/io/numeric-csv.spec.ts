@@ -114,3 +114,15 @@ describe('CSV writers', () => {
     expect(readFileSync(path, 'utf8')).toBe('group,estimate\n"a,""b""",0.30000000000000004\n学校,\n');
   });
 });
+
+describe('readNumericCsv row capacity', () => {
+  it('grows when later lines are much shorter than the first ones', () => {
+    const long = Array.from({ length: 200 }, (_, index) => `${index},${'x'.repeat(200)}`);
+    const short = Array.from({ length: 5000 }, (_, index) => `${index},y`);
+    const table = readNumericCsv(csv(`n,t\n${[...long, ...short].join('\n')}\n`), { numeric: ['n'], text: ['t'] });
+    expect(table.rowCount).toBe(5200);
+    expect(table.numeric.n[5199]).toBe(4999);
+    expect(table.text.t.value(5199)).toBe('y');
+    expect(table.lineNumbers[5199]).toBe(5201);
+  });
+});

@@ -142,13 +142,32 @@ export function readNumericCsv(raw: Buffer, options: NumericCsvOptions): Numeric
     target[locate(name)] = -(slot + 1);
   });
 
-  let capacity = 1;
-  for (let position = headerEnd; position < bytes.length; position += 1) if (bytes[position] === NEWLINE) capacity += 1;
-  const numericColumns = numericNames.map(() => new Float64Array(capacity));
-  const textStarts = textNames.map(() => new Uint32Array(capacity));
-  const textEnds = textNames.map(() => new Uint32Array(capacity));
+  // Row capacity from the mean length of the first lines (+10%); grown by doubling if short.
+  let sampleEnd = headerEnd;
+  let sampleLines = 0;
+  while (sampleLines < 200 && sampleEnd < bytes.length) {
+    sampleEnd = indexOfLineEnd(bytes, sampleEnd + 1);
+    sampleLines += 1;
+  }
+  const meanLineBytes = sampleLines > 0 ? Math.max(1, (sampleEnd - headerEnd) / sampleLines) : 1;
+  let capacity = Math.ceil(((bytes.length - headerEnd) / meanLineBytes) * 1.1) + 16;
+  let numericColumns = numericNames.map(() => new Float64Array(capacity));
+  let textStarts = textNames.map(() => new Uint32Array(capacity));
+  let textEnds = textNames.map(() => new Uint32Array(capacity));
   const escapedRows = textNames.map(() => new Set<number>());
-  const lineNumbers = new Uint32Array(capacity);
+  let lineNumbers = new Uint32Array(capacity);
+  const grow = (): void => {
+    capacity *= 2;
+    const widen = <T extends Float64Array | Uint32Array>(array: T, make: (size: number) => T): T => {
+      const wider = make(capacity);
+      wider.set(array);
+      return wider;
+    };
+    numericColumns = numericColumns.map((array) => widen(array, (size) => new Float64Array(size)));
+    textStarts = textStarts.map((array) => widen(array, (size) => new Uint32Array(size)));
+    textEnds = textEnds.map((array) => widen(array, (size) => new Uint32Array(size)));
+    lineNumbers = widen(lineNumbers, (size) => new Uint32Array(size));
+  };
 
   const length = bytes.length;
   let position = headerEnd < length ? headerEnd + 1 : length;
@@ -165,6 +184,7 @@ export function readNumericCsv(raw: Buffer, options: NumericCsvOptions): Numeric
       position += 2;
       continue;
     }
+    if (row === capacity) grow();
     lineNumbers[row] = line;
     let field = 0;
     for (;;) {
