@@ -61,3 +61,25 @@ export function countGroups(groupIndex: Int32Array, groupCount: number): Int32Ar
   }
   return counts;
 }
+
+/**
+ * Checks a regression's outcome and predictor columns (equal lengths, finite values) and
+ * returns the predictor names (x1, x2, … when none are given). Throws DIMENSION_MISMATCH or
+ * NON_FINITE_INPUT naming the column. O(N·k).
+ */
+export function checkRegressionInput(
+  outcome: Float64Array,
+  predictors: readonly Float64Array[],
+  predictorNames: readonly string[] | undefined,
+): readonly string[] {
+  const names = predictorNames ?? predictors.map((_, index) => `x${index + 1}`);
+  if (names.length !== predictors.length) {
+    throw new ScoringInputError('DIMENSION_MISMATCH', `${names.length} predictor names for ${predictors.length} predictors`);
+  }
+  assertFinite(outcome, 'outcome');
+  predictors.forEach((column, index) => {
+    assertLength(column, outcome.length, names[index]);
+    assertFinite(column, names[index]);
+  });
+  return names;
+}

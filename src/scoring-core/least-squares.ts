@@ -2,7 +2,7 @@
  * Ordinary least squares with an intercept, by Householder QR on centred data.
  */
 import { ScoringInputError } from './scoring-input-error';
-import { assertFinite, assertLength } from './input-checks';
+import { checkRegressionInput } from './input-checks';
 import { compensatedSum } from './descriptive-statistics';
 
 /**
@@ -64,15 +64,7 @@ export function fitLeastSquares(input: LeastSquaresInput): LeastSquaresFit {
   const { outcome, predictors } = input;
   const observationCount = outcome.length;
   const predictorCount = predictors.length;
-  const names = input.predictorNames ?? predictors.map((_, index) => `x${index + 1}`);
-  if (names.length !== predictorCount) {
-    throw new ScoringInputError('DIMENSION_MISMATCH', `${names.length} predictor names for ${predictorCount} predictors`);
-  }
-  assertFinite(outcome, 'outcome');
-  predictors.forEach((column, index) => {
-    assertLength(column, observationCount, names[index]);
-    assertFinite(column, names[index]);
-  });
+  const names = checkRegressionInput(outcome, predictors, input.predictorNames);
   const parameterCount = predictorCount + 1;
   const residualDegreesOfFreedom = observationCount - parameterCount;
   if (residualDegreesOfFreedom < 1) {

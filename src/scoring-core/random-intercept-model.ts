@@ -2,7 +2,7 @@
  * The two-level random-intercept model (students i within groups j) by profiled REML or ML.
  */
 import { ScoringInputError } from './scoring-input-error';
-import { assertFinite, assertLength, countGroups } from './input-checks';
+import { checkRegressionInput, countGroups } from './input-checks';
 import { compensatedSum } from './descriptive-statistics';
 import { invertUpperTriangular, RANK_TOLERANCE } from './least-squares';
 import { minimizeBrent } from './brent-minimize';
@@ -99,15 +99,7 @@ export function fitRandomIntercept(input: RandomInterceptInput): RandomIntercept
   const observationCount = outcome.length;
   const predictorCount = predictors.length;
   const parameterCount = predictorCount + 1;
-  const names = input.predictorNames ?? predictors.map((_, index) => `x${index + 1}`);
-  if (names.length !== predictorCount) {
-    throw new ScoringInputError('DIMENSION_MISMATCH', `${names.length} predictor names for ${predictorCount} predictors`);
-  }
-  assertFinite(outcome, 'outcome');
-  predictors.forEach((column, index) => {
-    assertLength(column, observationCount, names[index]);
-    assertFinite(column, names[index]);
-  });
+  const names = checkRegressionInput(outcome, predictors, input.predictorNames);
   if (groupIndex.length !== observationCount) {
     throw new ScoringInputError('DIMENSION_MISMATCH', `groupIndex has ${groupIndex.length} entries for ${observationCount} rows`);
   }
