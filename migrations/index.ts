@@ -1,7 +1,8 @@
 import { CreateRoster1795934765723 } from './1795934765723-CreateRoster';
 import { SeedGrades1795934766723 } from './1795934766723-SeedGrades';
 import { CreateIntakeAndJobs1795936182705 } from './1795936182705-CreateIntakeAndJobs';
-import { SeedIndicatorCatalogue1795936182800 } from './1795936182800-SeedIndicatorCatalogue';
+import { SeedIndicatorCatalogue1795936182800, DropTermRecordForeignKeys1795937983352 } from './1795936182800-SeedIndicatorCatalogue';
+import { DropTermRecordForeignKeys1795937983352 } from './1795937983352-DropTermRecordForeignKeys';
 import { CreateAccessControl1795936423785 } from './1795936423785-CreateAccessControl';
 
 /**

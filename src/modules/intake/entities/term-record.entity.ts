@@ -1,10 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { School } from '../../roster/entities/school.entity';
-import { Student } from '../../roster/entities/student.entity';
-import { Term } from '../../roster/entities/term.entity';
-import { ImportBatch } from '../../imports/entities/import-batch.entity';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { EXAM_TYPES, type ExamType, MARKERS, type Marker, RECORD_SOURCES, type RecordSource, sqlList } from '../dimensions';
-import { Indicator } from './indicator.entity';
 
 /**
  * The current value of one indicator for one student and term — and occasion: an exam
@@ -12,6 +7,10 @@ import { Indicator } from './indicator.entity';
  * once-a-term indicators. A record holds a number, a text/level, or a marker (缺考/免考/缓考,
  * never a zero). A changed value bumps `version` and moves the old one to record_versions.
  * school_id is the student's school in that term, on the row for scope and partitioning.
+ *
+ * No foreign keys (ADR 0401): this is the high-volume table a 100k-row import merges into, and
+ * five RI triggers per row cost more than the rest of the merge. Every writer resolves
+ * student, term, school and indicator by joining them, and those rows are never deleted.
  */
 @Entity({ name: 'term_records' })
 @Index('uq_term_records_identity', ['studentId', 'termId', 'indicatorId', 'occasionKey'], { unique: true })
@@ -80,26 +79,6 @@ export class TermRecord {
 
   @Column({ type: 'uuid', nullable: true })
   importBatchId: string | null;
-
-  @ManyToOne(() => School, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'school_id' })
-  school?: School;
-
-  @ManyToOne(() => Student, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'student_id' })
-  student?: Student;
-
-  @ManyToOne(() => Term, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'term_id' })
-  term?: Term;
-
-  @ManyToOne(() => Indicator, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'indicator_id' })
-  indicator?: Indicator;
-
-  @ManyToOne(() => ImportBatch, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'import_batch_id' })
-  importBatch?: ImportBatch | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -54,11 +54,13 @@ export async function checkStagedRows(
   }
 
   const groups = (await manager.query(
-    `SELECT array_agg(row_number ORDER BY row_number) AS rows FROM ${staging}
+    // No ORDER BY inside array_agg: it would force a sort of every staged row; the few repeats are sorted here.
+    `SELECT array_agg(row_number) AS rows FROM ${staging}
      GROUP BY ${identityColumns.join(', ')} HAVING count(*) > 1`,
   )) as { rows: number[] }[];
   const duplicateOf = new Map<number, number>();
   for (const group of groups) {
+    group.rows.sort((a, b) => a - b);
     const first = group.rows[0];
     for (const row of group.rows) if (row !== first && !duplicateOf.has(row)) duplicateOf.set(row, first);
   }

@@ -53,12 +53,14 @@ const COMMON_COLUMNS: readonly ColumnSpec<CommonColumn>[] = [
 export interface Catalogue {
   byCode: ReadonlyMap<string, IndicatorRule>;
   all: readonly IndicatorRule[];
+  /** Subject text → indicator, memoised (a 100k-row file names ~10 subjects). */
+  subjects: Map<string, IndicatorRule | undefined>;
 }
 
 async function loadCatalogue(manager: EntityManager): Promise<Catalogue> {
   const rows = (await manager.query(`SELECT ${INDICATOR_RULE_COLUMNS} FROM indicators`)) as Parameters<typeof toIndicatorRule>[0][];
   const all = rows.map(toIndicatorRule);
-  return { byCode: new Map(all.map((indicator) => [indicator.code, indicator])), all };
+  return { byCode: new Map(all.map((indicator) => [indicator.code, indicator])), all, subjects: new Map() };
 }
 
 function problem(row: number, column: string, code: string, message: string, messageZh: string, value?: string): RowProblem {
@@ -110,9 +112,19 @@ function valueRecord(indicator: IndicatorRule, raw: string, rowNumber: number, c
   };
 }
 
+/** Dates repeat across a file (one exam date for thousands of rows): parse each distinct text once. */
+const dateCache = new Map<string, string | undefined>();
+function cachedDate(raw: string): string | undefined {
+  if (dateCache.has(raw)) return dateCache.get(raw);
+  const date = parseFlexibleDate(raw);
+  if (dateCache.size > 10_000) dateCache.clear();
+  dateCache.set(raw, date);
+  return date;
+}
+
 function optionalDate(raw: string, rowNumber: number, column: string, problems: RowProblem[]): string | null {
   if (raw === '') return null;
-  const date = parseFlexibleDate(raw);
+  const date = cachedDate(raw);
   if (!date) problems.push(problem(rowNumber, column, 'BAD_DATE', 'not a date (use 2024-09-01, 2024/9/1 or 2024年9月1日)', '日期格式无法识别（请用2024-09-01、2024/9/1或2024年9月1日）', raw));
   return date ?? null;
 }
@@ -168,51 +180,56 @@ function buildKind<K extends string>(definition: TermRecordKindDefinition<K>): S
 const VALUE_COLUMNS = ['numeric_value', 'text_value', 'full_marks', 'marker', 'exam_type', 'occasion_date', 'item_name', 'attested_by'] as const;
 
 /**
- * The set-based merge: one statement. New identities are inserted; an identity whose values
- * differ gets the new values with version + 1, and its previous values go to record_versions
- * (data-modifying CTEs all read the same snapshot, so the versions see the old values);
- * identical rows are left alone, so re-importing a file changes nothing.
+ * The set-based merge, three statements over the staged rows resolved once into a temporary
+ * table (student, school in that term, term, indicator joined — never trusted from the file):
+ *  1. identities whose values differ: the current values go to record_versions;
+ *  2. those records get the new values, version + 1;
+ *  3. new identities are inserted.
+ * Identical rows are left alone, so re-importing a file changes nothing. The caller holds the
+ * school+term advisory locks, so no other import writes these identities meanwhile; a plain
+ * INSERT (no ON CONFLICT speculation) is then safe and markedly cheaper.
  */
 async function mergeTermRecords(manager: EntityManager, staging: string, context: ImportContext & { batchId: string }): Promise<Record<string, number>> {
-  const tuple = (alias: string) => `(${VALUE_COLUMNS.map((column) => `${alias}.${column}`).join(', ')})`;
-  const [counts] = (await manager.query(
-    `WITH source AS (
-       SELECT st.id AS student_id, COALESCE(e.school_id, st.school_id) AS school_id, t.id AS term_id, s.indicator_id, s.occasion_key,
-              s.numeric_value, s.text_value, s.full_marks, s.marker, s.exam_type, s.occasion_date, s.item_name, s.attested_by
-       FROM ${staging} s
-       JOIN students st ON st.student_number = s.student_number
-       JOIN terms t ON t.code = s.term_code
-       LEFT JOIN enrolments e ON e.student_id = st.id AND e.term_id = t.id
-     ),
-     superseded AS (
-       INSERT INTO record_versions (record_kind, record_id, school_id, student_id, version, snapshot, source, recorded_by, recorded_at, import_batch_id)
-       SELECT 'term_record', r.id, r.school_id, r.student_id, r.version,
-              jsonb_build_object('numericValue', r.numeric_value, 'textValue', r.text_value, 'fullMarks', r.full_marks, 'marker', r.marker,
-                                 'examType', r.exam_type, 'occasionDate', r.occasion_date, 'itemName', r.item_name, 'attestedBy', r.attested_by),
-              r.source, r.recorded_by, r.updated_at, r.import_batch_id
-       FROM source s
-       JOIN term_records r ON r.student_id = s.student_id AND r.term_id = s.term_id AND r.indicator_id = s.indicator_id AND r.occasion_key = s.occasion_key
-       WHERE ${tuple('r')} IS DISTINCT FROM ${tuple('s')}
-       RETURNING 1
-     ),
-     written AS (
-       INSERT INTO term_records (school_id, student_id, term_id, indicator_id, occasion_key, numeric_value, text_value, full_marks, marker, exam_type, occasion_date, item_name, attested_by, source, recorded_by, import_batch_id)
-       SELECT school_id, student_id, term_id, indicator_id, occasion_key, numeric_value, text_value, full_marks, marker, exam_type, occasion_date, item_name, attested_by, 'school_import', $1::uuid, $2::uuid
-       FROM source
-       ON CONFLICT (student_id, term_id, indicator_id, occasion_key) DO UPDATE
-         SET numeric_value = EXCLUDED.numeric_value, text_value = EXCLUDED.text_value, full_marks = EXCLUDED.full_marks, marker = EXCLUDED.marker,
-             exam_type = EXCLUDED.exam_type, occasion_date = EXCLUDED.occasion_date, item_name = EXCLUDED.item_name, attested_by = EXCLUDED.attested_by,
-             school_id = EXCLUDED.school_id, source = EXCLUDED.source, recorded_by = EXCLUDED.recorded_by, import_batch_id = EXCLUDED.import_batch_id,
-             version = term_records.version + 1, updated_at = now()
-         WHERE ${tuple('term_records')} IS DISTINCT FROM ${tuple('EXCLUDED')}
-       RETURNING (xmax = 0) AS inserted
-     )
-     SELECT (SELECT count(*) FROM written WHERE inserted)::int AS created,
-            (SELECT count(*) FROM written WHERE NOT inserted)::int AS updated,
-            (SELECT count(*) FROM superseded)::int AS versions`,
+  const differs = (left: string, right: string) => `(${VALUE_COLUMNS.map((column) => `${left}.${column}`).join(', ')}) IS DISTINCT FROM (${VALUE_COLUMNS.map((column) => `${right}.${column}`).join(', ')})`;
+  await manager.query(
+    `CREATE TEMP TABLE import_source ON COMMIT DROP AS
+     SELECT st.id AS student_id, COALESCE(e.school_id, st.school_id) AS school_id, t.id AS term_id, i.id AS indicator_id, s.occasion_key::varchar AS occasion_key,
+            s.numeric_value, s.text_value::varchar AS text_value, s.full_marks, s.marker::varchar AS marker, s.exam_type::varchar AS exam_type, s.occasion_date,
+            s.item_name::varchar AS item_name, s.attested_by::varchar AS attested_by, r.id AS record_id
+     FROM ${staging} s
+     JOIN students st ON st.student_number = s.student_number
+     JOIN terms t ON t.code = s.term_code
+     JOIN indicators i ON i.id = s.indicator_id
+     LEFT JOIN enrolments e ON e.student_id = st.id AND e.term_id = t.id
+     LEFT JOIN term_records r ON r.student_id = st.id AND r.term_id = t.id AND r.indicator_id = s.indicator_id AND r.occasion_key = s.occasion_key`,
+  );
+  /** Rows a statement wrote (the transaction's query runner gives the command's row count). */
+  const affected = async (sql: string, params: unknown[] = []) => (await manager.queryRunner!.query(sql, params, true)).affected ?? 0;
+  await affected(
+    `INSERT INTO record_versions (record_kind, record_id, school_id, student_id, version, snapshot, source, recorded_by, recorded_at, import_batch_id)
+     SELECT 'term_record', r.id, r.school_id, r.student_id, r.version,
+            jsonb_build_object('numericValue', r.numeric_value, 'textValue', r.text_value, 'fullMarks', r.full_marks, 'marker', r.marker,
+                               'examType', r.exam_type, 'occasionDate', r.occasion_date, 'itemName', r.item_name, 'attestedBy', r.attested_by),
+            r.source, r.recorded_by, r.updated_at, r.import_batch_id
+     FROM import_source s JOIN term_records r ON r.id = s.record_id
+     WHERE ${differs('r', 's')}`,
+  );
+  const updated = await affected(
+    `UPDATE term_records r
+     SET numeric_value = s.numeric_value, text_value = s.text_value, full_marks = s.full_marks, marker = s.marker, exam_type = s.exam_type,
+         occasion_date = s.occasion_date, item_name = s.item_name, attested_by = s.attested_by, school_id = s.school_id,
+         source = 'school_import', recorded_by = $1::uuid, import_batch_id = $2::uuid, version = r.version + 1, updated_at = now()
+     FROM import_source s
+     WHERE r.id = s.record_id AND ${differs('r', 's')}`,
     [context.actorUserId, context.batchId],
-  )) as { created: number; updated: number; versions: number }[];
-  return { recordsCreated: counts.created, recordsUpdated: counts.updated };
+  );
+  const created = await affected(
+    `INSERT INTO term_records (school_id, student_id, term_id, indicator_id, occasion_key, numeric_value, text_value, full_marks, marker, exam_type, occasion_date, item_name, attested_by, source, recorded_by, import_batch_id)
+     SELECT school_id, student_id, term_id, indicator_id, occasion_key, numeric_value, text_value, full_marks, marker, exam_type, occasion_date, item_name, attested_by, 'school_import', $1::uuid, $2::uuid
+     FROM import_source WHERE record_id IS NULL`,
+    [context.actorUserId, context.batchId],
+  );
+  return { recordsCreated: created, recordsUpdated: updated };
 }
 
 // ───────────────────────────── the kinds ─────────────────────────────
@@ -221,13 +238,16 @@ type ScoreColumn = 'subject' | 'examType' | 'examDate' | 'score' | 'fullMarks';
 
 /** Subject as written (语文, 数学, math, Mathematics …) → academic score indicator. */
 function subjectIndicator(catalogue: Catalogue, subject: string): IndicatorRule | undefined {
+  if (catalogue.subjects.has(subject)) return catalogue.subjects.get(subject);
   const wanted = subject.replace(/\s+/g, '').toLowerCase();
-  return catalogue.all.find(
+  const found = catalogue.all.find(
     (indicator) =>
       indicator.dimension === 'academic' &&
       indicator.valueType === 'score' &&
       (indicator.nameZh === subject || indicator.code.toLowerCase() === wanted || indicator.code.split('.').pop() === wanted || indicator.aliases.some((alias) => alias.replace(/\s+/g, '').toLowerCase() === wanted)),
   );
+  catalogue.subjects.set(subject, found);
+  return found;
 }
 
 export const scoresImportKind = buildKind<ScoreColumn>({
