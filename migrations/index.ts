@@ -1,7 +1,7 @@
 import { CreateRoster1795934765723 } from './1795934765723-CreateRoster';
 import { SeedGrades1795934766723 } from './1795934766723-SeedGrades';
 import { CreateIntakeAndJobs1795936182705 } from './1795936182705-CreateIntakeAndJobs';
-import { SeedIndicatorCatalogue1795936182800, DropTermRecordForeignKeys1795937983352 } from './1795936182800-SeedIndicatorCatalogue';
+import { SeedIndicatorCatalogue1795936182800 } from './1795936182800-SeedIndicatorCatalogue';
 import { DropTermRecordForeignKeys1795937983352 } from './1795937983352-DropTermRecordForeignKeys';
 import { CreateAccessControl1795936423785 } from './1795936423785-CreateAccessControl';
 
@@ -9,4 +9,4 @@ import { CreateAccessControl1795936423785 } from './1795936423785-CreateAccessCo
  * Every migration in order. Never edit a landed migration: add a new one
  * (`npm run wuyu -- migration:generate <VerbNoun>` writes the SQL the entities need).
  */
-export const MIGRATIONS: Function[] = [CreateRoster1795934765723, SeedGrades1795934766723, CreateIntakeAndJobs1795936182705, SeedIndicatorCatalogue1795936182800, CreateAccessControl1795936423785];
+export const MIGRATIONS: Function[] = [CreateRoster1795934765723, SeedGrades1795934766723, CreateIntakeAndJobs1795936182705, SeedIndicatorCatalogue1795936182800, CreateAccessControl1795936423785, DropTermRecordForeignKeys1795937983352];
