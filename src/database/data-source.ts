@@ -20,6 +20,9 @@ export function createDataSource(url: string, options: { logging?: LoggerOptions
     namingStrategy: new SnakeNamingStrategy(),
     uuidExtension: 'pgcrypto',
     logging: options.logging ?? false,
+    // Wrap every where/andWhere condition in parentheses, so a caller's `a OR b` cannot
+    // swallow the data-scope condition added after it (test/integration/data-scope.int-spec.ts).
+    isolateWhereStatements: true,
     extra: { max: options.poolSize ?? 20, application_name: 'wuyu' },
   });
 }

@@ -14,6 +14,8 @@ import { Brackets } from 'typeorm';
  * This is the ONE place scope becomes SQL (ADR 0005). Services that read or write
  * student-level data take a DataScope and call `whereStudentInScope` (or `isSchoolInScope`
  * for school-owned resources); a record outside the scope is answered as "not found".
+ * The DataSource isolates where-statements in parentheses, so earlier conditions with OR
+ * cannot swallow the scope; never add a top-level `orWhere` after the scope.
  */
 export interface DataScope {
   readonly all: boolean;
