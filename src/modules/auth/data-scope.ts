@@ -14,8 +14,9 @@ import { Brackets } from 'typeorm';
  * This is the ONE place scope becomes SQL (ADR 0005). Services that read or write
  * student-level data take a DataScope and call `whereStudentInScope` (or `isSchoolInScope`
  * for school-owned resources); a record outside the scope is answered as "not found".
- * The DataSource isolates where-statements in parentheses, so earlier conditions with OR
- * cannot swallow the scope; never add a top-level `orWhere` after the scope.
+ * Conditions already on the query are parenthesised before the scope is ANDed, and the
+ * DataSource isolates later where-statements, so no OR can swallow the scope; never add a
+ * top-level `orWhere` after the scope.
  */
 export interface DataScope {
   readonly all: boolean;
@@ -32,6 +33,17 @@ export const NOTHING: DataScope = Object.freeze({ all: false, schoolIds: [], cla
 let parameterCounter = 0;
 
 /**
+ * Wraps whatever the query already filters on in one pair of parentheses before the scope is
+ * ANDed to it: TypeORM renders the first where() bare, so `a OR b` followed by
+ * `AND (scope)` would otherwise read as `a OR (b AND scope)` and leak rows.
+ */
+function isolateExistingWhere(query: unknown): void {
+  const map = (query as { expressionMap?: { wheres: unknown[] } }).expressionMap;
+  if (!map || map.wheres.length === 0) return;
+  map.wheres = [{ type: 'simple', condition: { operator: 'brackets', condition: map.wheres } }];
+}
+
+/**
  * Adds `AND (<student in scope>)` to a query. `studentIdColumn` and `schoolIdColumn` name the
  * columns of the row being filtered, e.g. `student.id` / `student.school_id`, or
  * `record.student_id` / `record.school_id` for a table that carries both.
@@ -42,6 +54,7 @@ export function whereStudentInScope<T extends ObjectLiteral>(
   columns: { studentIdColumn: string; schoolIdColumn: string },
 ): void {
   if (scope.all) return;
+  isolateExistingWhere(query);
   parameterCounter = (parameterCounter + 1) % 1_000_000;
   const suffix = `_scope${parameterCounter}`;
   const { studentIdColumn, schoolIdColumn } = columns;
@@ -65,6 +78,7 @@ export function whereStudentInScope<T extends ObjectLiteral>(
  */
 export function whereClassInScope<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, scope: DataScope, columns: { classIdColumn: string; schoolIdColumn: string }): void {
   if (scope.all) return;
+  isolateExistingWhere(query);
   parameterCounter = (parameterCounter + 1) % 1_000_000;
   const suffix = `_scope${parameterCounter}`;
   query.andWhere(
