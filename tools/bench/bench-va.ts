@@ -7,7 +7,10 @@
  * directory, rows in random school order (no help from sorted input). Each model runs
  * BENCH_RUNS times (default 5; the machine's 2 cores are shared, so best and median are
  * reported). Peak memory is the child's maximum resident set size from `/usr/bin/time -v`
- * when present, else from the child's own process.resourceUsage() (WUYU_REPORT_RSS=1).
+ * when present, else from the child's own process.resourceUsage() (WUYU_REPORT_RSS=1); CPU
+ * time (user + system) from the same source is printed because it is steadier than wall time
+ * when other work shares the cores. The CLI's bare start-up (`wuyu --help`: loading every
+ * registered command module) is timed separately, since it is part of every run.
  *
  * Options (environment): BENCH_STUDENTS (default 1e6), BENCH_SCHOOLS (1000), BENCH_RUNS (5),
  * BENCH_KEEP=1 to keep the temporary directory.
@@ -53,20 +56,32 @@ interface RunResult {
   cpuSeconds: number;
 }
 
+/** The CLI's start-up alone (`wuyu --help`): the part of every run that is not va's work. */
+function startupOnce(): RunResult {
+  return timeChild([cliEntry, '--help']);
+}
+
 function runOnce(model: string, directory: string, input: string): RunResult {
-  const cliArguments = [
+  return timeChild(vaArguments(model, directory, input));
+}
+
+function vaArguments(model: string, directory: string, input: string): string[] {
+  return [
     cliEntry, 'va', '--input', input, '--id', 'student_id', '--group', 'school_id', '--outcome', 'outcome',
     '--prior', 'prior1,prior2', '--covariates', 'female,hardship', '--model', model,
     '--out-groups', join(directory, `${model}-groups.csv`), '--out-students', join(directory, `${model}-students.csv`),
     '--out-model', join(directory, `${model}-model.json`),
   ];
+}
+
+function timeChild(cliArguments: string[]): RunResult {
   const useTime = existsSync(timeBinary);
   const started = process.hrtime.bigint();
   const child = useTime
     ? spawnSync(timeBinary, ['-v', process.execPath, ...cliArguments], { encoding: 'utf8' })
     : spawnSync(process.execPath, cliArguments, { encoding: 'utf8', env: { ...process.env, WUYU_REPORT_RSS: '1' } });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (child.status !== 0) throw new Error(`va ${model} failed (${child.status}): ${child.stderr}`);
+  if (child.status !== 0) throw new Error(`${cliArguments.slice(1, 3).join(' ')} failed (${child.status}): ${child.stderr}`);
   const match = useTime ? /Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr) : /maxRSS (\d+)/.exec(child.stderr);
   const peakMegabytes = match === null ? NaN : Number(match[1]) / 1024;
   const user = /User time \(seconds\): ([\d.]+)/.exec(child.stderr);
@@ -91,6 +106,11 @@ function main(): void {
     process.stdout.write(
       `bench:va — ${students.toLocaleString('en')} students, ${schools} schools, 2 priors + 2 covariates; ` +
         `input ${(statSync(input).size / 1e6).toFixed(1)} MB generated in ${generationSeconds.toFixed(1)} s; ${runs} runs a model\n`,
+    );
+    const startup = Array.from({ length: runs }, startupOnce);
+    process.stdout.write(
+      `start-up   (wuyu --help, included in every run below) wall best ${Math.min(...startup.map((run) => run.seconds)).toFixed(2)} s, ` +
+        `median ${median(startup.map((run) => run.seconds)).toFixed(2)} s; CPU median ${median(startup.map((run) => run.cpuSeconds)).toFixed(2)} s\n`,
     );
     const targets: Record<string, number> = { ols: 3, multilevel: 5 };
     for (const model of ['ols', 'multilevel']) {
