@@ -10,7 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
-import { decodeCsvBytes, encodeCsvText, formatCsvRecord, type InputEncoding, type OutputEncoding } from '../fitness/csv-text';
+import { decodeCsvBytes, encodeCsvChunks, encodeCsvText, formatCsvRecord, type InputEncoding, type OutputEncoding } from '../fitness/csv-text';
 import { scoreFitnessCsvText, type FitnessTableResult } from '../fitness/score-fitness-table';
 
 interface ScoreOptions {
@@ -59,7 +59,7 @@ export function runFitnessScore(options: ScoreOptions): FitnessTableResult {
   }
   const { text } = decodeCsvBytes(bytes, inputEncoding as InputEncoding);
   const result = scoreFitnessCsvText(text);
-  writeOrFail(options.out, encodeCsvText(`${result.lines.join('\r\n')}\r\n`, outputEncoding as OutputEncoding));
+  writeOrFail(options.out, encodeCsvChunks(result.chunks, outputEncoding as OutputEncoding));
 
   if (options.errors !== undefined) {
     const errorLines = [formatCsvRecord(['row', 'column', 'value', 'problem'])];

@@ -10,6 +10,7 @@ describe('parseCsvRecords', () => {
   it('treats a quote that does not open a field as a character, as Excel does', () => {
     expect(parseCsvRecords(`1,3'55",x\n`)).toEqual([['1', `3'55"`, 'x']]);
     expect(parseCsvRecords(`1,"3'55""",x`)).toEqual([['1', `3'55"`, 'x']]);
+    expect(parseCsvRecords('1,"a",\r\n"b"x,"",')).toEqual([['1', 'a', ''], ['bx', '', '']]);
   });
 
   it('reports an unterminated quote with its row', () => {

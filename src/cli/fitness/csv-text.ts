@@ -45,6 +45,12 @@ export interface CsvRecord {
   readonly next: number;
 }
 
+/** Encodes output text given in pieces (each ending at a line break) without joining them first. */
+export function encodeCsvChunks(chunks: readonly string[], encoding: OutputEncoding = 'utf8'): Buffer {
+  if (encoding === 'gbk') return Buffer.concat(chunks.map((chunk) => iconv.encode(chunk, 'gb18030')));
+  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), ...chunks.map((chunk) => Buffer.from(chunk, 'utf8'))]);
+}
+
 /**
  * Reads the record that starts at `position`. Quoted fields may hold commas, doubled quotes and
  * line breaks. As in Excel, a quote that does not open a field is an ordinary character, so a
@@ -58,50 +64,59 @@ export function readCsvRecord(text: string, position: number, rowNumber: number)
   const contentEnd = lineEnd > position && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
   const line = text.slice(position, contentEnd);
   if (line.indexOf('"') < 0) return { cells: line.split(','), contentEnd, next: lineEnd + 1 };
-  // Slow path: a quoted field, possibly spanning lines.
+  // Slow path: a line with a quote. Fields are sliced, not built a character at a time.
   const cells: string[] = [];
-  let field = '';
   let index = position;
-  let quoted = false;
-  let atFieldStart = true;
   for (;;) {
-    if (index >= length) {
-      if (quoted) throw new Error(`row ${rowNumber}: a quoted field is never closed`);
-      cells.push(field);
-      return { cells, contentEnd: length, next: length };
-    }
-    const c = text.charCodeAt(index);
-    if (quoted) {
-      if (c === 34) {
-        if (text.charCodeAt(index + 1) === 34) {
-          field += '"';
-          index += 2;
+    if (text.charCodeAt(index) === 34) {
+      // Quoted field: up to the closing quote, "" standing for one quote; may span lines.
+      let value = '';
+      let from = index + 1;
+      for (;;) {
+        const quote = text.indexOf('"', from);
+        if (quote < 0) throw new Error(`row ${rowNumber}: a quoted field is never closed`);
+        value += text.slice(from, quote);
+        if (text.charCodeAt(quote + 1) === 34) {
+          value += '"';
+          from = quote + 2;
         } else {
-          quoted = false;
-          index += 1;
+          index = quote + 1;
+          break;
         }
-      } else {
-        field += text[index];
-        index += 1;
       }
-    } else if (c === 34 && atFieldStart) {
-      quoted = true;
-      atFieldStart = false;
-      index += 1;
-    } else if (c === 44) {
-      cells.push(field);
-      field = '';
-      atFieldStart = true;
-      index += 1;
-    } else if (c === 10 || (c === 13 && text.charCodeAt(index + 1) === 10)) {
-      cells.push(field);
-      return { cells, contentEnd: index, next: index + (c === 13 ? 2 : 1) };
+      // Anything between the closing quote and the separator is kept, as Excel does.
+      const stop = fieldStop(text, index);
+      cells.push(stop > index ? value + text.slice(index, stop) : value);
+      index = stop;
     } else {
-      field += text[index];
-      atFieldStart = false;
-      index += 1;
+      // Unquoted field: a quote inside it is an ordinary character.
+      const stop = fieldStop(text, index);
+      cells.push(text.slice(index, stop));
+      index = stop;
     }
+    if (index >= length) return { cells, contentEnd: length, next: length };
+    const c = text.charCodeAt(index);
+    if (c === 44) {
+      index += 1;
+      if (index >= length) {
+        cells.push('');
+        return { cells, contentEnd: length, next: length };
+      }
+      continue;
+    }
+    // A line break ends the record.
+    const crlf = c === 13 && text.charCodeAt(index + 1) === 10;
+    return { cells, contentEnd: index, next: index + (crlf ? 2 : 1) };
   }
+}
+
+/** Offset of the comma, line break (\n or \r\n) or end of text that ends the field at `from`. */
+function fieldStop(text: string, from: number): number {
+  for (let index = from; index < text.length; index += 1) {
+    const c = text.charCodeAt(index);
+    if (c === 44 || c === 10 || (c === 13 && text.charCodeAt(index + 1) === 10)) return index;
+  }
+  return text.length;
 }
 
 /**

@@ -11,7 +11,9 @@ import { scoreFitnessCsvText } from './score-fitness-table';
 /** Scores CSV text and reads the output lines back into cells. */
 const table = (text: string) => {
   const result = scoreFitnessCsvText(text);
-  const [outputHeader, ...rows] = parseCsvRecords(result.lines.join('\n'));
+  const output = result.chunks.join('');
+  expect(output.endsWith('\r\n')).toBe(true);
+  const [outputHeader, ...rows] = parseCsvRecords(output.slice(0, -2));
   expect(outputHeader).toEqual(result.header);
   return { ...result, rows };
 };

@@ -1,5 +1,5 @@
 /**
- * The in-memory core of `wuyu fitness score`: CSV text in, scored CSV lines and a problem report
+ * The in-memory core of `wuyu fitness score`: CSV text in, scored CSV text and a problem report
  * out. No file access here, so the benchmark and the tests run it directly. Each input record's
  * text is passed through verbatim and the score columns are appended to it, so a million-row
  * file never becomes sixteen million cell strings at once (see docs/adr/0201).
@@ -49,13 +49,20 @@ export interface FitnessTableProblem {
 export interface FitnessTableResult {
   /** Output header: the input header cells, then FITNESS_OUTPUT_COLUMNS. */
   readonly header: readonly string[];
-  /** Output CSV lines without line breaks: the header line, then one line per input record. */
-  readonly lines: readonly string[];
+  /**
+   * The output CSV text in pieces of a few thousand lines (concatenated: the header line, then one
+   * line per input record, each ended by \r\n). Pieces keep a million-row output from being a
+   * million retained strings.
+   */
+  readonly chunks: readonly string[];
   readonly problems: readonly FitnessTableProblem[];
   /** File-level notes that do not stop scoring (e.g. an item column that is absent). */
   readonly warnings: readonly string[];
   readonly counts: { readonly dataRows: number; readonly scored: number; readonly incomplete: number; readonly exempt: number; readonly bad: number; readonly blank: number };
 }
+
+/** Output lines per chunk. */
+const CHUNK_LINES = 4096;
 
 const ROW_BLANK = 0;
 const ROW_OK = 1;
@@ -130,34 +137,50 @@ export function scoreFitnessCsvText(text: string): FitnessTableResult {
     if (column !== null) itemColumns.push(column);
   });
 
+  const cells = new RecordCells(width);
   let count = 0;
   for (let position = first.next; position < text.length; count += 1) {
     const r = count;
     const rowNumber = r + 2;
-    const record = read(position, rowNumber);
-    const cells = record.cells;
+    let lineEnd = text.indexOf('\n', position);
+    if (lineEnd < 0) lineEnd = text.length;
+    const contentEnd = lineEnd > position && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
     starts[r] = position;
-    ends[r] = record.contentEnd;
-    position = record.next;
-    cellCount[r] = cells.length;
-    if (cells.length === 1 && cells[0].trim() === '') {
+    if (cells.scan(text, position, contentEnd) && cells.count <= width) {
+      // The usual line: cells are offsets into the text; only quoted cells are copied.
+      ends[r] = contentEnd;
+      position = lineEnd + 1;
+    } else {
+      // A quoted field spanning lines, or more cells than the header: the general reader.
+      const record = read(position, rowNumber);
+      cells.useStrings(record.cells);
+      ends[r] = record.contentEnd;
+      position = record.next;
+    }
+    cellCount[r] = cells.count;
+    if (cells.count === 1 && cells.textOf(0).trim() === '') {
       rowState[r] = ROW_BLANK;
       continue;
     }
     const problemsBefore = problems.length;
-    if (cells.length > width && cells.slice(width).some((cell) => cell.trim() !== '')) {
-      problems.push({ row: rowNumber, column: null, value: null, message: `row has ${cells.length} cells but the header has ${width}: check for an unquoted comma` });
+    if (cells.count > width) {
+      for (let extra = width; extra < cells.count; extra += 1) {
+        if (cells.textOf(extra).trim() !== '') {
+          problems.push({ row: rowNumber, column: null, value: null, message: `row has ${cells.count} cells but the header has ${width}: check for an unquoted comma` });
+          break;
+        }
+      }
     }
-    const grade = parseGradeCode(cells[gradeIndex] ?? '');
-    const sex = parseSex(cells[sexIndex] ?? '');
+    const grade = parseGradeCode(cells.textOf(gradeIndex));
+    const sex = parseSex(cells.textOf(sexIndex));
     if (!grade.ok) problems.push(cellProblem(rowNumber, header, cells, gradeIndex, grade.message));
     if (!sex.ok) problems.push(cellProblem(rowNumber, header, cells, sexIndex, sex.message));
     const p = grade.ok && sex.ok ? fitnessProfileIndex(grade.value, sex.value) : -1;
     profile[r] = p < 0 ? 0 : p;
 
-    if (exemptionIndex >= 0 && !isEmptyCell(cells[exemptionIndex] ?? '')) {
-      const kind = parseExemptionKind(cells[exemptionIndex]);
-      const reason = reasonIndex >= 0 ? (cells[reasonIndex] ?? '').trim() : '';
+    if (exemptionIndex >= 0 && !isEmptyCell(cells.textOf(exemptionIndex))) {
+      const kind = parseExemptionKind(cells.textOf(exemptionIndex));
+      const reason = reasonIndex >= 0 ? cells.textOf(reasonIndex).trim() : '';
       if (!kind.ok) problems.push(cellProblem(rowNumber, header, cells, exemptionIndex, kind.message));
       else if (reason === '') {
         problems.push(cellProblem(rowNumber, header, cells, exemptionIndex, `an exemption (${kind.value === 'exempt' ? '免予执行' : '暂缓'}) needs its reason in an exemption_reason (免测原因) column`));
@@ -202,9 +225,13 @@ export function scoreFitnessCsvText(text: string): FitnessTableResult {
 
   const outputHeader = [...header, ...FITNESS_OUTPUT_COLUMNS];
   const blankComputed = ','.repeat(FITNESS_OUTPUT_COLUMNS.length);
-  const parts: string[] = new Array<string>(1 + FITNESS_OUTPUT_COLUMNS.length).fill('');
-  const lines: string[] = new Array<string>(count + 1);
-  lines[0] = formatCsvRecord(outputHeader);
+  const blankRow = ','.repeat(width - 1 + FITNESS_OUTPUT_COLUMNS.length);
+  // The current chunk grows by `+=` (a rope of short-lived nodes, measured 3× cheaper than
+  // collecting pieces and joining them); every CHUNK_LINES rows it is flattened — charCodeAt
+  // forces V8 to flatten the rope into one flat string — and kept. No per-row string survives.
+  const chunks: string[] = [];
+  let chunk = `${formatCsvRecord(outputHeader)}\r\n`;
+  let rowsInChunk = 0;
   let scored = 0;
   let incomplete = 0;
   let exempt = 0;
@@ -214,46 +241,55 @@ export function scoreFitnessCsvText(text: string): FitnessTableResult {
     const state = rowState[r];
     if (state === ROW_BLANK) {
       blank += 1;
-      lines[r + 1] = ','.repeat(width - 1 + FITNESS_OUTPUT_COLUMNS.length);
-      continue;
-    }
-    const input = inputText(text, starts[r], ends[r], cellCount[r], width, read);
-    if (state !== ROW_OK) {
+      chunk += blankRow;
+    } else if (state !== ROW_OK) {
       if (state === ROW_BAD) bad += 1;
       else exempt += 1;
-      lines[r + 1] = [input, blankComputed].join('');
-      continue;
-    }
-    // One array join per line gives a flat string (no rope of 17 concatenations per row).
-    parts[0] = input;
-    const bmi = out.bmiTenths[r];
-    parts[1] = bmi >= 0 ? tenthsText(bmi) : '';
-    parts[2] = bmi >= 0 ? String(out.bmiScore[r]) : '';
-    const base = r * ITEM_COUNT;
-    for (let item = 0; item < ITEM_COUNT; item += 1) {
-      const score = out.itemScores[base + item];
-      parts[3 + item] = score >= 0 ? String(score) : '';
-    }
-    const total = out.totalTenths[r];
-    const tail = 3 + ITEM_COUNT;
-    if (total >= 0) {
-      scored += 1;
-      parts[tail] = hundredthsText(out.standardHundredths[r]);
-      parts[tail + 1] = String(out.bonus[r]);
-      parts[tail + 2] = tenthsText(total);
-      parts[tail + 3] = fitnessLevelFromTenths(total);
-      parts[tail + 4] = '';
+      chunk += inputText(text, starts[r], ends[r], cellCount[r], width, read);
+      chunk += blankComputed;
     } else {
-      incomplete += 1;
-      parts[tail] = '';
-      parts[tail + 1] = '';
-      parts[tail + 2] = '';
-      parts[tail + 3] = '';
-      parts[tail + 4] = fitnessMissingInputs(out.missingMask[r]).join(';');
+      chunk += inputText(text, starts[r], ends[r], cellCount[r], width, read);
+      const bmi = out.bmiTenths[r];
+      if (bmi >= 0) {
+        chunk += commaTenths(bmi);
+        chunk += COMMA_INTEGER[out.bmiScore[r]];
+      } else {
+        chunk += ',,';
+      }
+      const base = r * ITEM_COUNT;
+      for (let item = 0; item < ITEM_COUNT; item += 1) {
+        const score = out.itemScores[base + item];
+        chunk += score >= 0 ? COMMA_INTEGER[score] : ',';
+      }
+      const total = out.totalTenths[r];
+      if (total >= 0) {
+        scored += 1;
+        chunk += ',';
+        chunk += hundredthsText(out.standardHundredths[r]);
+        chunk += COMMA_INTEGER[out.bonus[r]];
+        chunk += commaTenths(total);
+        chunk += COMMA_LEVEL[fitnessLevelFromTenths(total)];
+        chunk += ',';
+      } else {
+        incomplete += 1;
+        chunk += ',,,,,';
+        chunk += fitnessMissingInputs(out.missingMask[r]).join(';');
+      }
     }
-    lines[r + 1] = parts.join(',');
+    chunk += '\r\n';
+    rowsInChunk += 1;
+    if (rowsInChunk === CHUNK_LINES) {
+      chunk.charCodeAt(0);
+      chunks.push(chunk);
+      chunk = '';
+      rowsInChunk = 0;
+    }
   }
-  return { header: outputHeader, lines, problems, warnings, counts: { dataRows: count - blank, scored, incomplete, exempt, bad, blank } };
+  if (chunk.length > 0) {
+    chunk.charCodeAt(0);
+    chunks.push(chunk);
+  }
+  return { header: outputHeader, chunks, problems, warnings, counts: { dataRows: count - blank, scored, incomplete, exempt, bad, blank } };
 }
 
 /**
@@ -287,21 +323,184 @@ function measureColumn(columnOf: ReadonlyMap<FitnessInputColumn, number>, input:
   return { input, item, index, timed: TIMED_ITEMS.has(input as FitnessItemCode), min: range.min, max: range.max, integer: range.integer };
 }
 
-function cellProblem(row: number, header: readonly string[], cells: readonly string[], index: number, message: string): FitnessTableProblem {
-  return { row, column: header[index], value: cells[index] ?? '', message };
+function cellProblem(row: number, header: readonly string[], cells: RecordCells, index: number, message: string): FitnessTableProblem {
+  return { row, column: header[index], value: cells.textOf(index), message };
 }
 
-/** Plain decimals (the usual cell) skip the general parsers. */
-const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+/**
+ * The cells of one record without copying them: for a line, start/end offsets into the file text
+ * (a million rows × 16 cells would otherwise be 16 million short-lived strings), and the decoded
+ * text of its quoted cells only; for a record from the general reader, its strings.
+ */
+class RecordCells {
+  count = 0;
+  private text = '';
+  private strings: string[] | null = null;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  /** decoded[i] is valid when decodedStamp[i] === stamp (saves clearing it per row). */
+  private readonly decoded: string[];
+  private readonly decodedStamp: Int32Array;
+  private stamp = 0;
+
+  constructor(private readonly width: number) {
+    this.starts = new Int32Array(width);
+    this.ends = new Int32Array(width);
+    this.decoded = new Array<string>(width).fill('');
+    this.decodedStamp = new Int32Array(width);
+  }
+
+  /**
+   * Splits text[start, end) into cells. Returns false when a quoted cell does not close on this
+   * line (it spans lines, or is never closed): the caller then uses the general reader.
+   */
+  scan(text: string, start: number, end: number): boolean {
+    this.text = text;
+    this.strings = null;
+    this.stamp += 1;
+    let index = 0;
+    let fieldStart = start;
+    for (;;) {
+      let fieldEnd: number;
+      if (fieldStart < end && text.charCodeAt(fieldStart) === 34) {
+        let value = '';
+        let from = fieldStart + 1;
+        let closing: number;
+        for (;;) {
+          const quote = text.indexOf('"', from);
+          if (quote < 0 || quote >= end) return false;
+          value += text.slice(from, quote);
+          if (quote + 1 < end && text.charCodeAt(quote + 1) === 34) {
+            value += '"';
+            from = quote + 2;
+          } else {
+            closing = quote;
+            break;
+          }
+        }
+        fieldEnd = text.indexOf(',', closing + 1);
+        if (fieldEnd < 0 || fieldEnd > end) fieldEnd = end;
+        // As Excel does, text between the closing quote and the comma is kept.
+        if (fieldEnd > closing + 1) value += text.slice(closing + 1, fieldEnd);
+        if (index < this.width) {
+          this.decoded[index] = value;
+          this.decodedStamp[index] = this.stamp;
+        }
+      } else {
+        fieldEnd = text.indexOf(',', fieldStart);
+        if (fieldEnd < 0 || fieldEnd > end) fieldEnd = end;
+      }
+      if (index < this.width) {
+        this.starts[index] = fieldStart;
+        this.ends[index] = fieldEnd;
+      }
+      index += 1;
+      if (fieldEnd >= end) break;
+      fieldStart = fieldEnd + 1;
+    }
+    this.count = index;
+    return true;
+  }
+
+  useStrings(cells: string[]): void {
+    this.strings = cells;
+    this.count = cells.length;
+  }
+
+  private decodedAt(index: number): string | null {
+    if (this.strings !== null) return this.strings[index];
+    return this.decodedStamp[index] === this.stamp ? this.decoded[index] : null;
+  }
+
+  textOf(index: number): string {
+    if (index >= this.count) return '';
+    const decoded = this.decodedAt(index);
+    return decoded !== null ? decoded : this.text.slice(this.starts[index], this.ends[index]);
+  }
+
+  /** The cell as a plain decimal (digits, optional minus and fraction), else NaN; '' → NaN. */
+  numberOf(index: number): number {
+    if (index >= this.count) return Number.NaN;
+    const decoded = this.decodedAt(index);
+    return decoded !== null ? plainDecimal(decoded, 0, decoded.length) : plainDecimal(this.text, this.starts[index], this.ends[index]);
+  }
+
+  /** The cell as m'ss" or m:ss (ASCII marks only; the other notations take the general parser), else NaN. */
+  minutesSecondsOf(index: number): number {
+    if (index >= this.count) return Number.NaN;
+    const decoded = this.decodedAt(index);
+    return decoded !== null ? plainMinutesSeconds(decoded, 0, decoded.length) : plainMinutesSeconds(this.text, this.starts[index], this.ends[index]);
+  }
+
+  isEmpty(index: number): boolean {
+    if (index >= this.count) return true;
+    const decoded = this.decodedAt(index);
+    return decoded !== null ? decoded.length === 0 : this.starts[index] === this.ends[index];
+  }
+}
+
+/**
+ * Parses text[start, end) as -?digits(.digits)? by character codes, or returns NaN. The value is
+ * (whole digits as an integer) / 10^decimals — one correctly rounded division, so it equals
+ * Number() of the same text for the short numbers of fitness results.
+ */
+function plainDecimal(text: string, start: number, end: number): number {
+  let index = start;
+  let negative = false;
+  if (index < end && text.charCodeAt(index) === 45) {
+    negative = true;
+    index += 1;
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let scale = 1;
+  let point = false;
+  for (; index < end; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 48 && code <= 57) {
+      mantissa = mantissa * 10 + (code - 48);
+      digits += 1;
+      if (point) scale *= 10;
+    } else if (code === 46 && !point && digits > 0) {
+      point = true;
+    } else {
+      return Number.NaN;
+    }
+  }
+  if (digits === 0 || digits > 15 || (point && scale === 1)) return Number.NaN;
+  const value = mantissa / scale;
+  return negative ? -value : value;
+}
+
+/** Parses text[start, end) as digits, ' or :, two digits and an optional closing ", else NaN. */
+function plainMinutesSeconds(text: string, start: number, end: number): number {
+  let index = start;
+  let minutes = 0;
+  while (index < end) {
+    const code = text.charCodeAt(index);
+    if (code < 48 || code > 57) break;
+    minutes = minutes * 10 + (code - 48);
+    index += 1;
+  }
+  if (index === start || index >= end) return Number.NaN;
+  const mark = text.charCodeAt(index);
+  if (mark !== 39 && mark !== 58) return Number.NaN;
+  let stop = end;
+  if (stop > index + 3 && text.charCodeAt(stop - 1) === 34) stop -= 1;
+  if (stop !== index + 3) return Number.NaN;
+  const tens = text.charCodeAt(index + 1) - 48;
+  const ones = text.charCodeAt(index + 2) - 48;
+  if (tens < 0 || tens > 5 || ones < 0 || ones > 9) return Number.NaN;
+  return minutes * 60 + tens * 10 + ones;
+}
 
 /** Reads one measure cell: NaN when empty; NaN plus a problem when unreadable or implausible. */
-function readMeasure(column: MeasureColumn, cells: readonly string[], row: number, header: readonly string[], problems: FitnessTableProblem[]): number {
-  const text = cells[column.index] ?? '';
-  if (text.length === 0) return Number.NaN;
-  let value: number;
-  if (PLAIN_NUMBER.test(text)) {
-    value = +text;
-  } else {
+function readMeasure(column: MeasureColumn, cells: RecordCells, row: number, header: readonly string[], problems: FitnessTableProblem[]): number {
+  if (cells.isEmpty(column.index)) return Number.NaN;
+  let value = cells.numberOf(column.index);
+  if (value !== value && column.timed) value = cells.minutesSecondsOf(column.index);
+  if (value !== value) {
+    const text = cells.textOf(column.index);
     if (isEmptyCell(text)) return Number.NaN;
     const parsed = column.timed ? parseRunSeconds(text) : parseDecimal(text);
     if (!parsed.ok) {
@@ -317,9 +516,20 @@ function readMeasure(column: MeasureColumn, cells: readonly string[], row: numbe
   return value;
 }
 
-/** 195 → "19.5"; 940 → "94.0". */
-function tenthsText(tenths: number): string {
-  return `${Math.floor(tenths / 10)}.${tenths % 10}`;
+/** "0" … "120": scores and bonuses are small integers; sharing their text saves an allocation each. */
+const SMALL_INTEGER_TEXT: readonly string[] = Array.from({ length: 121 }, (_, value) => String(value));
+/** "0.0" … "150.0" for totals and BMI; larger values are formatted on demand. */
+const TENTHS_TEXT: readonly string[] = Array.from({ length: 1501 }, (_, tenths) => `${Math.floor(tenths / 10)}.${tenths % 10}`);
+
+const COMMA_LEVEL: Readonly<Record<string, string>> = { 优秀: ',优秀', 良好: ',良好', 及格: ',及格', 不及格: ',不及格' };
+
+/** ",0" … ",120". */
+const COMMA_INTEGER: readonly string[] = SMALL_INTEGER_TEXT.map((text) => `,${text}`);
+const COMMA_TENTHS: readonly string[] = TENTHS_TEXT.map((text) => `,${text}`);
+
+/** 195 → ",19.5"; 940 → ",94.0". */
+function commaTenths(tenths: number): string {
+  return tenths < COMMA_TENTHS.length ? COMMA_TENTHS[tenths] : `,${Math.floor(tenths / 10)}.${tenths % 10}`;
 }
 
 /** Exact standard score: 8810 → "88.1", 7955 → "79.55", 8800 → "88". */
