@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/app-config';
 import type { ImportReport } from '../../modules/imports/import-report';
+import type { ImportProgress } from '../../modules/imports/imports.service';
 import { ImportRejectedError } from '../../modules/imports/imports.errors';
 import { ImportsService } from '../../modules/imports/imports.service';
 import { EVERYTHING } from '../../modules/auth/data-scope';
@@ -28,16 +29,44 @@ function printReport(report: ImportReport, asJson: boolean): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-async function runImport(kind: string, file: string, options: { dryRun?: boolean; json?: boolean }): Promise<void> {
+/**
+ * A progress bar on stderr (stdout keeps the report, so `--json` output stays clean): redrawn in
+ * place on a terminal; on a pipe or log, one line per phase and per quarter of the rows.
+ */
+export function progressBar(stream: NodeJS.WriteStream = process.stderr): (progress: ImportProgress) => void {
+  const width = 30;
+  let lastLine = '';
+  let lastQuarter = -1;
+  let lastPhase = '';
+  return (progress) => {
+    const total = progress.rowsTotal;
+    const fraction = total && total > 0 ? Math.min(1, progress.rowsProcessed / total) : progress.phase === 'done' ? 1 : 0;
+    const filled = Math.round(fraction * width);
+    const phase = { reading: 'reading + checking rows', checking: 'checking against the database', writing: 'writing', done: 'done' }[progress.phase];
+    const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(fraction * 100)).padStart(3)}% ${progress.rowsProcessed.toLocaleString('en')}${total ? `/${total.toLocaleString('en')}` : ''} rows  ${phase}`;
+    if (stream.isTTY) {
+      if (line !== lastLine) stream.write(`\r${line}${progress.phase === 'done' ? '\n' : ''}`);
+    } else {
+      const quarter = Math.floor(fraction * 4);
+      if (quarter !== lastQuarter || progress.phase !== lastPhase) stream.write(`${line}\n`);
+      lastQuarter = quarter;
+      lastPhase = progress.phase;
+    }
+    lastLine = line;
+  };
+}
+
+async function runImport(kind: string, file: string, options: { dryRun?: boolean; json?: boolean; progress?: boolean }): Promise<void> {
   const resolved = path.resolve(file);
   if (!fs.existsSync(resolved)) throw new CliError('FILE_NOT_FOUND', `no such file: ${file}`);
-  const bytes = fs.readFileSync(resolved);
   const config = loadConfig();
   await withDatabase(async (dataSource) => {
     const imports = new ImportsService(dataSource, config);
     try {
-      const report = await imports.run(kind, bytes, path.basename(resolved), {
+      // Streamed from disk: a million-row file never sits in memory whole.
+      const report = await imports.run(kind, { path: resolved }, path.basename(resolved), {
         dryRun: Boolean(options.dryRun),
+        onProgress: options.progress === false ? undefined : progressBar(),
         // The CLI runs with database access on the server itself: the operator's scope is everything.
         context: { scope: EVERYTHING, actorUserId: null },
       });
@@ -57,12 +86,13 @@ async function runImport(kind: string, file: string, options: { dryRun?: boolean
 export function register(program: Command): void {
   program
     .command('import')
-    .description('validate and import a CSV/XLSX file of the given kind (roster, …); all rows or none')
+    .description('validate and import a CSV/XLSX file of the given kind (roster, scores, fitness, vision, art, labour, activities); all rows or none, with a progress bar')
     .argument('<kind>', 'import kind, e.g. roster')
     .argument('<file>', 'CSV (UTF-8, UTF-8 BOM, GBK, GB18030) or XLSX file')
     .option('--dry-run', 'validate and report only; write nothing')
     .option('--json', 'print the report as JSON')
-    .action((kind: string, file: string, options: { dryRun?: boolean; json?: boolean }) => runImport(kind, file, options));
+    .option('--no-progress', 'no progress bar on stderr')
+    .action((kind: string, file: string, options: { dryRun?: boolean; json?: boolean; progress?: boolean }) => runImport(kind, file, options));
 
   program
     .command('roster:import')

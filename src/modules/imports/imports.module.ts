@@ -1,6 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { JobsModule } from '../jobs/jobs.module';
+import { JobsWorker } from '../jobs/jobs.worker';
+import { importJobHandler } from './import-job.handler';
+import { ImportJobsController } from './import-jobs.controller';
 import { ImportsController } from './imports.controller';
 import { ImportsService } from './imports.service';
 
@@ -11,9 +15,19 @@ import { ImportsService } from './imports.service';
       useFactory: (config: AppConfig) => ({ limits: { fileSize: config.importMaxBytes, files: 1, fields: 10 } }),
       inject: [APP_CONFIG],
     }),
+    JobsModule,
   ],
-  controllers: [ImportsController],
+  controllers: [ImportsController, ImportJobsController],
   providers: [ImportsService],
   exports: [ImportsService],
 })
-export class ImportsModule {}
+export class ImportsModule implements OnModuleInit {
+  constructor(
+    private readonly imports: ImportsService,
+    private readonly worker: JobsWorker,
+  ) {}
+
+  onModuleInit(): void {
+    this.worker.register('import', importJobHandler(this.imports));
+  }
+}
