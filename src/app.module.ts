@@ -5,6 +5,7 @@ import { DatabaseModule } from './database/database.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { ImportsModule } from './modules/imports/imports.module';
+import { IntakeModule } from './modules/intake/intake.module';
 import { RosterModule } from './modules/roster/roster.module';
 
 @Module({})
@@ -14,7 +15,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule.forDataSource(dataSource), AuthModule, HealthModule, RosterModule, ImportsModule],
+      imports: [DatabaseModule.forDataSource(dataSource), AuthModule, HealthModule, RosterModule, IntakeModule, ImportsModule],
       providers: [{ provide: APP_CONFIG, useValue: config }],
       exports: [APP_CONFIG],
     };

@@ -18,6 +18,8 @@ export interface AppConfig {
   readonly corsOrigins: readonly string[];
   readonly bodyLimitBytes: number;
   readonly importMaxBytes: number;
+  /** Largest evidence file (photo, scan, video) attached to a 写实记录. */
+  readonly evidenceMaxBytes: number;
   /** HMAC key for access tokens: AUTH_SECRET, or generated once into <dataDir>/auth-secret (see ensureAuthSecret). */
   readonly authSecret: string;
   /** Login attempts allowed per client address per minute. */
@@ -84,6 +86,7 @@ export function loadConfig(env: Env = process.env, projectRoot = findProjectRoot
 
   const bodyLimitBytes = integerIn(env, 'BODY_LIMIT_BYTES', 1_000_000, 1_000, 100_000_000, problems);
   const importMaxBytes = integerIn(env, 'IMPORT_MAX_BYTES', 200_000_000, 1_000, 2_000_000_000, problems);
+  const evidenceMaxBytes = integerIn(env, 'EVIDENCE_MAX_BYTES', 20_000_000, 1_000, 500_000_000, problems);
 
   const authSecret = env.AUTH_SECRET?.trim() ?? '';
   if (authSecret !== '' && authSecret.length < 32) problems.push('AUTH_SECRET must be at least 32 characters (or unset, to generate one in the data directory)');
@@ -100,6 +103,7 @@ export function loadConfig(env: Env = process.env, projectRoot = findProjectRoot
     corsOrigins,
     bodyLimitBytes,
     importMaxBytes,
+    evidenceMaxBytes,
     authSecret,
     loginAttemptsPerMinute,
     accessTokenTtlSeconds,
