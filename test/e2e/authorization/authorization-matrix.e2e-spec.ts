@@ -5,11 +5,12 @@ import { studentNumber } from '../../helpers/roster-builders';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { accessMatrix } from './access.matrix';
 import { importsMatrix } from './imports.matrix';
+import { intakeMatrix } from './intake.matrix';
 import { type Expected, MATRIX_ROLES, type MatrixModule, type MatrixRole, type MatrixRow, type World } from './matrix';
 import { rosterMatrix } from './roster.matrix';
 
 /** Every module's rows. A new endpoint adds its rows in a `<module>.matrix.ts` and lists it here. */
-const MODULES: readonly MatrixModule[] = [rosterMatrix, importsMatrix, accessMatrix];
+const MODULES: readonly MatrixModule[] = [rosterMatrix, importsMatrix, intakeMatrix, accessMatrix];
 
 async function buildWorld(t: TestApp): Promise<World> {
   const ids: Record<string, string> = {};
