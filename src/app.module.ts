@@ -7,6 +7,7 @@ import { HealthModule } from './modules/health/health.module';
 import { ImportsModule } from './modules/imports/imports.module';
 import { IntakeModule } from './modules/intake/intake.module';
 import { RosterModule } from './modules/roster/roster.module';
+import { ValueAddedModule } from './modules/value-added/value-added.module';
 
 @Module({})
 export class AppModule {
@@ -15,7 +16,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule.forDataSource(dataSource), AuthModule, HealthModule, RosterModule, IntakeModule, ImportsModule],
+      imports: [DatabaseModule.forDataSource(dataSource), AuthModule, HealthModule, RosterModule, IntakeModule, ImportsModule, ValueAddedModule],
       providers: [{ provide: APP_CONFIG, useValue: config }],
       exports: [APP_CONFIG],
     };

@@ -16,6 +16,9 @@ import { Indicator } from '../modules/intake/entities/indicator.entity';
 import { RecordVersion } from '../modules/intake/entities/record-version.entity';
 import { TermRecord } from '../modules/intake/entities/term-record.entity';
 import { Job } from '../modules/jobs/entities/job.entity';
+import { ValueAddedGroupResult } from '../modules/value-added/entities/value-added-group-result.entity';
+import { ValueAddedRun } from '../modules/value-added/entities/value-added-run.entity';
+import { ValueAddedStudy } from '../modules/value-added/entities/value-added-study.entity';
 
 /** Every entity, listed once: the app, the CLI, migrations and the drift check share this list. */
-export const ENTITIES = [Region, School, Term, Grade, SchoolClass, Student, Enrolment, ImportBatch, Indicator, TermRecord, RecordVersion, ActivityRecord, EvidenceFile, Job, User, RoleAssignment, RefreshToken, AuditEvent] as const;
+export const ENTITIES = [Region, School, Term, Grade, SchoolClass, Student, Enrolment, ImportBatch, Indicator, TermRecord, RecordVersion, ActivityRecord, EvidenceFile, Job, User, RoleAssignment, RefreshToken, AuditEvent, ValueAddedStudy, ValueAddedRun, ValueAddedGroupResult] as const;

@@ -17,6 +17,8 @@ export const PERMISSIONS = [
   'imports.commit',
   'users.manage',
   'audit.read',
+  'valueadded.manage', // value-added studies and runs (bureau); sees every school's results
+  'valueadded.read', // value-added results: bureau all schools, a school its own rows
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -39,15 +41,15 @@ export const ROLE_DEFINITIONS: Readonly<Record<Role, RoleDefinition>> = {
     nameZh: '市级管理员',
     target: 'deployment',
     rank: 50,
-    permissions: ['regions.write', 'schools.write', 'classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'users.manage', 'audit.read'],
+    permissions: ['regions.write', 'schools.write', 'classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'users.manage', 'audit.read', 'valueadded.manage', 'valueadded.read'],
     auditReads: true,
   },
-  district_officer: { nameZh: '区县教育局', target: 'region', rank: 40, permissions: ['schools.write', 'students.read', 'users.manage'], auditReads: true },
+  district_officer: { nameZh: '区县教育局', target: 'region', rank: 40, permissions: ['schools.write', 'students.read', 'users.manage', 'valueadded.manage', 'valueadded.read'], auditReads: true },
   school_admin: {
     nameZh: '学校管理员',
     target: 'school',
     rank: 30,
-    permissions: ['classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'users.manage'],
+    permissions: ['classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'users.manage', 'valueadded.read'],
     auditReads: false,
   },
   registrar: { nameZh: '学籍管理员', target: 'school', rank: 30, permissions: ['students.read', 'students.write', 'students.identity', 'enrolments.write', 'imports.commit'], auditReads: false },
