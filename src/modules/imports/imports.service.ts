@@ -232,24 +232,28 @@ export class ImportsService {
         const stage = (values: readonly (string | null)[]) => {
           buffer += copyLine(rowNumber, values);
         };
-        for await (const row of tableStream.rows()) {
-          rowCount += 1;
-          rowNumber = row.rowNumber;
-          const { cells, problems: cellProblems } = cellsOfRow(row, kind.columns, mappedTable, mappedIndexes);
-          for (const problem of cellProblems) problems.add(problem);
-          const rowProblems = check(cells, row.rowNumber, stage);
-          if (rowProblems) for (const problem of rowProblems) problems.add(problem);
-          if (buffer.length >= 256 * 1024) {
-            yield buffer;
-            buffer = '';
+        // Rows come in batches (one decoded chunk each): the per-row work below is synchronous.
+        for await (const batch of tableStream.batches()) {
+          for (const row of batch) {
+            rowCount += 1;
+            rowNumber = row.rowNumber;
+            const { cells, problems: cellProblems } = cellsOfRow(row, kind.columns, mappedTable, mappedIndexes);
+            for (const problem of cellProblems) problems.add(problem);
+            const rowProblems = check(cells, row.rowNumber, stage);
+            if (rowProblems) for (const problem of rowProblems) problems.add(problem);
+            if (rowCount % 20_000 === 0) progress('reading', rowCount, estimatedRows);
+            if (buffer.length >= 128 * 1024) {
+              yield buffer;
+              buffer = '';
+            }
           }
-          if (rowCount % 20_000 === 0) progress('reading', rowCount, estimatedRows);
         }
         if (buffer.length > 0) yield buffer;
       }
       const client = (queryRunner as unknown as { databaseConnection: PoolClient }).databaseConnection;
       try {
-        await pipeline(Readable.from(copyText()), client.query(copyFrom(`COPY ${staging} FROM STDIN`)));
+        // A short queue (4 × 128 KiB) between the parser and COPY bounds memory whatever the file's size.
+        await pipeline(Readable.from(copyText(), { highWaterMark: 4 }), client.query(copyFrom(`COPY ${staging} FROM STDIN`)));
       } catch (error) {
         if (!(error instanceof TableReadError)) throw error;
         problems.add(fileProblem(error.failure, error.rowNumber ? { row: error.rowNumber } : {}));

@@ -40,6 +40,8 @@ export interface TableStream {
   readonly totalBytes: number;
   bytesRead(): number;
   rows(): AsyncIterable<TableRow>;
+  /** The same rows in batches (all rows of one chunk): one await per chunk instead of per row. */
+  batches(): AsyncIterable<readonly TableRow[]>;
 }
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
@@ -176,6 +178,11 @@ function xlsxCellText(value: ExcelJS.CellValue): string {
   return String(value);
 }
 
+function isBlankNormalised(cells: readonly string[]): boolean {
+  for (const cell of cells) if (cell !== '') return false;
+  return true;
+}
+
 function isBlank(cells: readonly string[]): boolean {
   for (const cell of cells) if (normaliseCell(cell) !== '') return false;
   return true;
@@ -246,7 +253,19 @@ export async function openTable(source: TableSource): Promise<TableStream | Read
     const table = await readXlsx(Buffer.isBuffer(source) ? source : await fs.promises.readFile(source.path));
     if (typeof table === 'string') return table;
     const rows = table.rows;
-    return { format: 'xlsx', encoding: 'xlsx', headers: table.headers, totalBytes, bytesRead: () => totalBytes, rows: async function* () { yield* rows; } };
+    return {
+      format: 'xlsx',
+      encoding: 'xlsx',
+      headers: table.headers,
+      totalBytes,
+      bytesRead: () => totalBytes,
+      rows: async function* () {
+        yield* rows;
+      },
+      batches: async function* () {
+        if (rows.length > 0) yield rows;
+      },
+    };
   }
   if (startsWith(prefix, OLE_MAGIC) || prefix.includes(0)) return 'UNREADABLE_FILE'; // legacy .xls or binary
 
@@ -327,23 +346,27 @@ export async function openTable(source: TableSource): Promise<TableStream | Read
     if (error instanceof TableReadError) return error.failure;
     throw error;
   }
+  async function* batches(): AsyncGenerator<readonly TableRow[]> {
+    for (;;) {
+      await fill();
+      const batch: TableRow[] = [];
+      for (let record = take(); record; record = take()) {
+        const cells = record.cells.map(normaliseCell);
+        if (!isBlankNormalised(cells)) batch.push({ rowNumber: record.rowNumber, cells });
+      }
+      if (batch.length > 0) yield batch;
+      else if (finished && next >= pending.length) return;
+    }
+  }
   return {
     format: 'csv',
     encoding,
     headers: header.cells.map(normaliseCell),
     totalBytes,
     bytesRead: () => bytesRead,
+    batches,
     rows: async function* () {
-      for (;;) {
-        await fill();
-        // Hand out everything queued by this chunk before reading the next.
-        let record = take();
-        if (!record) return;
-        for (; record; record = take()) {
-          if (isBlank(record.cells)) continue;
-          yield { rowNumber: record.rowNumber, cells: record.cells.map(normaliseCell) };
-        }
-      }
+      for await (const batch of batches()) yield* batch;
     },
   };
 }

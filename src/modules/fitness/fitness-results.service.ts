@@ -1,0 +1,313 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type Page, pageWindow } from '../../common/http/pagination';
+import {
+  ENGINE_VERSION,
+  FITNESS_GRADE_CODES,
+  FITNESS_ITEM_CODES,
+  FITNESS_STANDARD_2014,
+  type FitnessExemption,
+  type FitnessGradeCode,
+  type FitnessItemCode,
+  type FitnessTestResult,
+  ScoringInputError,
+  scoreFitnessTest,
+} from '../../scoring-core';
+import { type DataScope, isSchoolInScope, studentInScopeSql } from '../auth/data-scope';
+import type { ListFitnessResultsQueryDto } from './dto/fitness.dto';
+import type { FitnessResultResponse, RecomputeSummary } from './dto/fitness.response';
+import type { FitnessResultStatus } from './entities/fitness-result.entity';
+import { checkSchoolYear, FitnessError } from './fitness.errors';
+
+/** The standard's tables a result is scored with: id + the first 12 hex digits of the threshold table's SHA-256. */
+export const FITNESS_STANDARD_VERSION = `${FITNESS_STANDARD_2014.id}+${FITNESS_STANDARD_2014.provenance.sha256['thresholds.csv'].slice(0, 12)}`;
+
+/** Catalogue codes of the fitness raw measurements: `physical.fitness.<input>` (SeedIndicatorCatalogue). */
+const FITNESS_CODE_PREFIX = 'physical.fitness.';
+const FITNESS_CODE_LIKE = `'${FITNESS_CODE_PREFIX}%'`;
+const INSERT_CHUNK = 2000;
+
+type Row = Record<string, unknown>;
+
+interface RawRecord {
+  student_id: string;
+  school_id: string;
+  term_number: number;
+  input: string;
+  value: number | null;
+  marker: string | null;
+}
+
+interface ResultRow {
+  student_id: string;
+  school_id: string;
+  class_id: string | null;
+  grade_code: string | null;
+  sex: string | null;
+  status: FitnessResultStatus;
+  bmi: number | null;
+  bmi_score: number | null;
+  measurements: Record<string, number>;
+  item_scores: Record<string, number>;
+  item_bonus: Record<string, number>;
+  standard_score: number | null;
+  bonus: number | null;
+  total: number | null;
+  level: string | null;
+  missing: string[];
+  reason: string | null;
+}
+
+const SEX_FROM_CODE: Readonly<Record<string, 'M' | 'F'>> = { '1': 'M', '2': 'F' };
+const ITEM_CODES = new Set<string>(FITNESS_ITEM_CODES);
+const GRADE_CODES = new Set<string>(FITNESS_GRADE_CODES);
+
+/**
+ * One student's year: the latest term's value of each input (records come ordered by term
+ * descending), markers turned into an exemption (免予执行 / 暂缓) or a missing result (缺考), then
+ * scored by the core. Exported for the unit test.
+ */
+export function scoreStudentYear(
+  records: readonly RawRecord[],
+  enrolment: { school_id: string; class_id: string; grade_code: string } | undefined,
+  sexCode: string | undefined,
+  schoolYear: string,
+): ResultRow {
+  const latest = new Map<string, RawRecord>();
+  for (const record of records) if (!latest.has(record.input)) latest.set(record.input, record);
+  const newestTerm = Math.max(...records.map((record) => record.term_number));
+  const measurements: Record<string, number> = {};
+  const exempted: string[] = [];
+  const deferred: string[] = [];
+  for (const [input, record] of latest) {
+    if (record.value !== null) measurements[input] = record.value;
+    else if (record.marker === 'exempt') exempted.push(input);
+    else if (record.marker === 'deferred') deferred.push(input);
+  }
+  const base = {
+    student_id: records[0].student_id,
+    school_id: enrolment?.school_id ?? records.find((record) => record.term_number === newestTerm)!.school_id,
+    class_id: enrolment?.class_id ?? null,
+    grade_code: enrolment && GRADE_CODES.has(enrolment.grade_code) ? enrolment.grade_code : null,
+    sex: sexCode ? (SEX_FROM_CODE[sexCode] ?? null) : null,
+    measurements,
+  };
+  const unscored = (reason: string): ResultRow => ({
+    ...base, status: 'incomplete', bmi: null, bmi_score: null, item_scores: {}, item_bonus: {}, standard_score: null, bonus: null, total: null, level: null, missing: [], reason,
+  });
+  if (!enrolment) return unscored(`not enrolled in a class in ${schoolYear}: the grade, and so the tables, are unknown`);
+  if (base.grade_code === null) return unscored(`grade ${enrolment.grade_code} has no tables in the standard`);
+  if (base.sex === null) return unscored(`the student's sex code ${sexCode ?? '(none)'} is not 1 (male) or 2 (female): the standard's tables are per sex`);
+  let exemption: FitnessExemption | null = null;
+  if (exempted.length > 0) exemption = { kind: 'exempt', reason: `marked in the fitness import for ${exempted.join(', ')}` };
+  else if (deferred.length > 0) exemption = { kind: 'deferred', reason: `marked in the fitness import for ${deferred.join(', ')}` };
+  const results: Partial<Record<FitnessItemCode, number>> = {};
+  for (const [input, value] of Object.entries(measurements)) if (ITEM_CODES.has(input)) results[input as FitnessItemCode] = value;
+  let scored: FitnessTestResult;
+  try {
+    scored = scoreFitnessTest({ grade: base.grade_code as FitnessGradeCode, sex: base.sex as 'M' | 'F', heightCm: measurements.height_cm ?? null, weightKg: measurements.weight_kg ?? null, results, exemption });
+  } catch (error) {
+    if (error instanceof ScoringInputError) return unscored(`a recorded value cannot be scored: ${error.message}`);
+    throw error;
+  }
+  return {
+    ...base,
+    status: scored.status,
+    bmi: scored.bmi,
+    bmi_score: scored.bmiScore,
+    item_scores: scored.itemScores as Record<string, number>,
+    item_bonus: scored.itemBonus as Record<string, number>,
+    standard_score: scored.standardScore,
+    bonus: scored.bonus,
+    total: scored.total,
+    level: scored.level,
+    missing: [...scored.missing],
+    reason: scored.reason ?? scored.exemption?.reason ?? null,
+  };
+}
+
+const num = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+
+function toResponse(row: Row): FitnessResultResponse {
+  return {
+    id: row.id as string,
+    studentId: row.student_id as string,
+    schoolId: row.school_id as string,
+    classId: row.class_id as string | null,
+    schoolYear: row.school_year as string,
+    gradeCode: row.grade_code as string | null,
+    sex: row.sex as 'M' | 'F' | null,
+    status: row.status as FitnessResultStatus,
+    bmi: num(row.bmi),
+    bmiScore: num(row.bmi_score),
+    measurements: row.measurements as Record<string, number>,
+    itemScores: row.item_scores as Record<string, number>,
+    itemBonus: row.item_bonus as Record<string, number>,
+    standardScore: num(row.standard_score),
+    bonus: num(row.bonus),
+    total: num(row.total),
+    level: row.level as string | null,
+    missing: row.missing as string[],
+    reason: row.reason as string | null,
+    standardVersion: row.standard_version as string,
+    engineVersion: row.engine_version as string,
+    computedAt: (row.computed_at as Date).toISOString(),
+  };
+}
+
+/**
+ * Stored fitness year results (ADR 0501): computed from the fitness raw measurements in
+ * term_records by the scoring core, per school × school year, and recomputed whenever those
+ * records changed since (checked before every read) or on request.
+ */
+@Injectable()
+export class FitnessResultsService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Recomputes the year's results of the students with fitness records at these schools (every
+   * school when null), replacing what was stored, and records the watermark of the raw data.
+   */
+  async recompute(schoolYear: string, schoolIds: readonly string[] | null): Promise<RecomputeSummary> {
+    checkSchoolYear(schoolYear);
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`wuyu.fitness.${schoolYear}`]);
+      const params: unknown[] = [schoolYear];
+      const atSchools = schoolIds === null ? '' : `AND r.school_id = ANY($${params.push(schoolIds)}::uuid[])`;
+      // The watermark first: data read afterwards is at least as new, so a change committed in
+      // between is caught by the next freshness check rather than lost.
+      await manager.query(`DELETE FROM fitness_result_sets WHERE school_year = $1 ${schoolIds === null ? '' : 'AND school_id = ANY($2::uuid[])'}`, params);
+      await manager.query(
+        `INSERT INTO fitness_result_sets (school_id, school_year, source_count, source_updated_at, standard_version, computed_at)
+         SELECT r.school_id, $1::varchar, count(*)::int, max(r.updated_at), $${params.length + 1}::varchar, now()
+         FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id
+         WHERE t.school_year = $1::varchar AND i.code LIKE ${FITNESS_CODE_LIKE} ${atSchools}
+         GROUP BY r.school_id`,
+        [...params, FITNESS_STANDARD_VERSION],
+      );
+      const students = schoolIds === null ? '' : `AND r.student_id IN (SELECT r.student_id FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id WHERE t.school_year = $1 AND i.code LIKE ${FITNESS_CODE_LIKE} ${atSchools})`;
+      const records = (await manager.query(
+        `SELECT r.student_id, r.school_id, t.term_number, substr(i.code, ${FITNESS_CODE_PREFIX.length + 1}) AS input, r.numeric_value::float8 AS value, r.marker
+         FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id
+         WHERE t.school_year = $1 AND i.code LIKE ${FITNESS_CODE_LIKE} ${students}
+         ORDER BY r.student_id, t.term_number DESC, r.occasion_key`,
+        params,
+      )) as RawRecord[];
+      const byStudent = new Map<string, RawRecord[]>();
+      for (const record of records) {
+        const list = byStudent.get(record.student_id);
+        if (list) list.push(record);
+        else byStudent.set(record.student_id, [record]);
+      }
+      const studentIds = [...byStudent.keys()];
+      const enrolments = new Map<string, { school_id: string; class_id: string; grade_code: string }>();
+      for (const row of (await manager.query(
+        `SELECT DISTINCT ON (e.student_id) e.student_id, e.school_id, e.class_id, c.grade_code
+         FROM enrolments e JOIN terms t ON t.id = e.term_id JOIN school_classes c ON c.id = e.class_id
+         WHERE t.school_year = $1 AND e.student_id = ANY($2::uuid[])
+         ORDER BY e.student_id, t.term_number DESC`,
+        [schoolYear, studentIds],
+      )) as { student_id: string; school_id: string; class_id: string; grade_code: string }[]) {
+        enrolments.set(row.student_id, row);
+      }
+      const sexes = new Map<string, string>();
+      for (const row of (await manager.query(`SELECT id, sex_code FROM students WHERE id = ANY($1::uuid[])`, [studentIds])) as { id: string; sex_code: string }[]) sexes.set(row.id, row.sex_code);
+
+      const results = studentIds.map((id) => scoreStudentYear(byStudent.get(id)!, enrolments.get(id), sexes.get(id), schoolYear));
+      await manager.query(
+        `DELETE FROM fitness_results WHERE school_year = $1 AND (student_id = ANY($2::uuid[]) ${schoolIds === null ? 'OR TRUE' : 'OR school_id = ANY($3::uuid[])'})`,
+        schoolIds === null ? [schoolYear, studentIds] : [schoolYear, studentIds, schoolIds],
+      );
+      for (let start = 0; start < results.length; start += INSERT_CHUNK) await this.insert(manager, schoolYear, results.slice(start, start + INSERT_CHUNK));
+      const count = (status: FitnessResultStatus) => results.filter((result) => result.status === status).length;
+      return {
+        schoolYear,
+        schools: schoolIds === null ? new Set(results.map((result) => result.school_id)).size : schoolIds.length,
+        results: results.length,
+        scored: count('scored'),
+        incomplete: count('incomplete'),
+        exempt: count('exempt'),
+        deferred: count('deferred'),
+        standardVersion: FITNESS_STANDARD_VERSION,
+      };
+    });
+  }
+
+  /**
+   * Recomputes every school × year whose fitness records differ from the watermark its stored
+   * results were computed from (count, latest update) or that was scored with other tables.
+   * Runs before every read, so results are never older than the raw data (ADR 0501).
+   */
+  async ensureFresh(schoolYears: readonly string[] | null): Promise<void> {
+    const params: unknown[] = [FITNESS_STANDARD_VERSION];
+    const years = schoolYears === null ? '' : `AND t.school_year = ANY($${params.push(schoolYears)}::varchar[])`;
+    const stale = (await this.dataSource.query(
+      `WITH source AS (
+         SELECT r.school_id, t.school_year, count(*)::int AS n, max(r.updated_at) AS latest
+         FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id
+         WHERE i.code LIKE ${FITNESS_CODE_LIKE} ${years}
+         GROUP BY r.school_id, t.school_year)
+       SELECT source.school_year, array_agg(source.school_id::text) AS school_ids
+       FROM source LEFT JOIN fitness_result_sets s ON s.school_id = source.school_id AND s.school_year = source.school_year
+       WHERE s.school_id IS NULL OR s.source_count <> source.n OR s.source_updated_at IS DISTINCT FROM source.latest OR s.standard_version <> $1
+       GROUP BY source.school_year`,
+      params,
+    )) as { school_year: string; school_ids: string[] }[];
+    for (const { school_year, school_ids } of stale) await this.recompute(school_year, school_ids);
+  }
+
+  /** A caller's recompute: the schools given (known, else 404; in scope, else 403) or every school of their scope. */
+  async recomputeFor(scope: DataScope, schoolYear: string, schoolIds: readonly string[] | undefined): Promise<RecomputeSummary> {
+    checkSchoolYear(schoolYear);
+    return this.recompute(schoolYear, await this.schoolsToRecompute(scope, schoolIds));
+  }
+
+  private async schoolsToRecompute(scope: DataScope, schoolIds: readonly string[] | undefined): Promise<string[] | null> {
+    if (schoolIds === undefined || schoolIds.length === 0) return scope.all ? null : [...scope.schoolIds];
+    const known = new Set(((await this.dataSource.query(`SELECT id FROM schools WHERE id = ANY($1::uuid[])`, [schoolIds])) as { id: string }[]).map((row) => row.id));
+    for (const id of schoolIds) {
+      if (!known.has(id)) throw new FitnessError('UNKNOWN_SCHOOL', `school ${id} was not found`, `未找到学校 ${id}`);
+      if (!isSchoolInScope(scope, id)) throw new FitnessError('SCHOOL_OUT_OF_SCOPE', `school ${id} is outside your scope`, `学校 ${id} 不在您的权限范围内`);
+    }
+    return [...new Set(schoolIds)];
+  }
+
+  /** Stored results within the caller's scope; naming a student outside it (or unknown) is 404. */
+  async list(scope: DataScope, query: ListFitnessResultsQueryDto): Promise<Page<FitnessResultResponse>> {
+    if (query.schoolYear) checkSchoolYear(query.schoolYear);
+    if (query.studentId) {
+      const params: unknown[] = [query.studentId];
+      const inScope = studentInScopeSql(scope, { studentIdColumn: 'st.id', schoolIdColumn: 'st.school_id' }, params);
+      const [visible] = (await this.dataSource.query(`SELECT 1 FROM students st WHERE st.id = $1 AND ${inScope}`, params)) as Row[];
+      if (!visible) throw new FitnessError('NOT_FOUND', `student ${query.studentId} was not found`, `未找到学生 ${query.studentId}`);
+    }
+    await this.ensureFresh(query.schoolYear ? [query.schoolYear] : null);
+    const params: unknown[] = [];
+    const where = [studentInScopeSql(scope, { studentIdColumn: 'fr.student_id', schoolIdColumn: 'fr.school_id' }, params)];
+    const add = (column: string, value: string | undefined) => {
+      if (value !== undefined) where.push(`fr.${column} = $${params.push(value)}`);
+    };
+    add('student_id', query.studentId);
+    add('school_id', query.schoolId);
+    add('class_id', query.classId);
+    add('school_year', query.schoolYear);
+    const sql = `SELECT fr.* FROM fitness_results fr WHERE ${where.join(' AND ')}`;
+    const { page, pageSize, skip, take } = pageWindow(query);
+    const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM (${sql}) counted`, params)) as { total: number }[];
+    const rows = (await this.dataSource.query(`${sql} ORDER BY fr.school_year, fr.school_id, fr.class_id, fr.student_id LIMIT ${take} OFFSET ${skip}`, params)) as Row[];
+    return { items: rows.map(toResponse), page, pageSize, total };
+  }
+
+  private async insert(manager: EntityManager, schoolYear: string, rows: readonly ResultRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await manager.query(
+      `INSERT INTO fitness_results (student_id, school_id, class_id, school_year, grade_code, sex, status, bmi, bmi_score, measurements, item_scores, item_bonus,
+                                    standard_score, bonus, total, level, missing, reason, standard_version, engine_version, computed_at)
+       SELECT x.student_id, x.school_id, x.class_id, $2::varchar, x.grade_code, x.sex, x.status, x.bmi, x.bmi_score, x.measurements, x.item_scores, x.item_bonus,
+              x.standard_score, x.bonus, x.total, x.level, x.missing, x.reason, $3::varchar, $4::varchar, now()
+       FROM jsonb_to_recordset($1::jsonb) AS x(student_id uuid, school_id uuid, class_id uuid, grade_code varchar, sex char(1), status varchar, bmi numeric, bmi_score smallint,
+            measurements jsonb, item_scores jsonb, item_bonus jsonb, standard_score numeric, bonus smallint, total numeric, level varchar, missing jsonb, reason text)`,
+      [JSON.stringify(rows), schoolYear, FITNESS_STANDARD_VERSION, ENGINE_VERSION],
+    );
+  }
+}
