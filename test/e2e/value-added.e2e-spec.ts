@@ -289,6 +289,49 @@ describe('value-added studies and runs', () => {
     await t.admin.get(`/api/value-added/studies/${study.body.id}`).expect(404);
   }, 120_000);
 
+  it('a cohort imported through the scores import runs like one written directly', async () => {
+    // English 统考 scores for the included students, through POST /api/imports/scores.
+    const numbers: { id: string; number: string }[] = await t.db.dataSource.query(`SELECT id, student_number AS number FROM students WHERE id = ANY($1::uuid[])`, [included.map((s) => s.id)]);
+    const numberOf = new Map(numbers.map((row) => [row.id, row.number]));
+    const english = new Map(included.map((s, index) => [s.id, (Number(s.prior) * 0.7 + 20 + (index % 7)).toFixed(1)]));
+    const csv = ['学籍号,学年学期,科目,考试类型,考试日期,成绩', ...included.map((s) => `${numberOf.get(s.id)},2024-2025-1,英语,统考,2025-01-10,${english.get(s.id)}`)].join('\n');
+    await t.admin.post('/api/imports/scores').attach('file', Buffer.from(csv, 'utf8'), 'english.csv').expect(201);
+    const study = await t.admin
+      .post('/api/value-added/studies')
+      .send(studyBody({ name: '英语', model: 'prgain', covariates: [], outcome: { termId, examType: 'unified', examDate: '2025-01-10', subject: 'academic.exam.english' } }))
+      .expect(201);
+    const { run: result } = await run(t.admin, study.body.id);
+    expect(result.summary.cohort.included).toBe(90);
+    const groupIds = [...new Set(included.map((s) => s.schoolId))].sort();
+    const core = estimateValueAdded('prgain', {
+      outcome: Float64Array.from(included, (s) => Number(english.get(s.id))),
+      priors: [Float64Array.from(included, (s) => Number(s.prior))],
+      groupIndex: Int32Array.from(included, (s) => groupIds.indexOf(s.schoolId)),
+      groupCount: 3,
+    });
+    expect(result.groups.map((g: { estimate: number }) => g.estimate)).toEqual(Array.from(core.groups.estimate));
+    expect(result.groups.map((g: { se: number }) => g.se)).toEqual(Array.from(core.groups.standardError));
+  }, 180_000);
+
+  it('a run whose final write fails leaves no group rows (results are written in one transaction)', async () => {
+    const db = t.db.dataSource;
+    const study = await t.admin.post('/api/value-added/studies').send(studyBody({ name: '中断' })).expect(201);
+    await db.query(`CREATE FUNCTION va_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.state = 'succeeded' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
+    await db.query(`CREATE TRIGGER va_test_refuse BEFORE UPDATE ON value_added_runs FOR EACH ROW EXECUTE FUNCTION va_test_refuse()`);
+    try {
+      const { job, run: result } = await run(t.admin, study.body.id);
+      expect(job.state).toBe('failed');
+      expect(job.error).toMatchObject({ code: 'JOB_FAILED', messageZh: expect.any(String) });
+      expect(result.state).toBe('failed');
+      expect(result.groups).toEqual([]);
+      const [rows] = await db.query(`SELECT count(*)::int AS n FROM value_added_group_results WHERE run_id = $1`, [result.id]);
+      expect(rows.n).toBe(0);
+    } finally {
+      await db.query(`DROP TRIGGER va_test_refuse ON value_added_runs`);
+      await db.query(`DROP FUNCTION va_test_refuse()`);
+    }
+  }, 120_000);
+
   it('a run that cannot be fitted fails with its reason and writes no group rows', async () => {
     // Only a total occasion whose single-subject "total" equals the math score: outcome = total of the final, prior = math of the midterm.
     // With minority as covariate every student is Han (01): a constant column the model refuses.
