@@ -346,7 +346,7 @@ async function fingerprintOf(source: TableSource): Promise<{ sha256: string; lin
     hash.update(source);
     count(source);
   } else {
-    for await (const chunk of fs.createReadStream(source.path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    for await (const chunk of fs.createReadStream(source.path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
       hash.update(chunk);
       count(chunk);
     }
