@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { FitnessModule } from './modules/fitness/fitness.module';
+import { GrowthModule } from './modules/growth/growth.module';
 import { HealthModule } from './modules/health/health.module';
 import { ImportsModule } from './modules/imports/imports.module';
 import { IntakeModule } from './modules/intake/intake.module';
@@ -17,7 +18,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule.forDataSource(dataSource), AuthModule, HealthModule, RosterModule, IntakeModule, ImportsModule, FitnessModule, ValueAddedModule],
+      imports: [DatabaseModule.forDataSource(dataSource), AuthModule, HealthModule, RosterModule, IntakeModule, ImportsModule, FitnessModule, ValueAddedModule, GrowthModule],
       providers: [{ provide: APP_CONFIG, useValue: config }],
       exports: [APP_CONFIG],
     };

@@ -17,10 +17,12 @@ import { RecordVersion } from '../modules/intake/entities/record-version.entity'
 import { TermRecord } from '../modules/intake/entities/term-record.entity';
 import { FitnessResultSet } from '../modules/fitness/entities/fitness-result-set.entity';
 import { FitnessResult } from '../modules/fitness/entities/fitness-result.entity';
+import { GrowthRun } from '../modules/growth/entities/growth-run.entity';
+import { GrowthStudentResult } from '../modules/growth/entities/growth-student-result.entity';
 import { Job } from '../modules/jobs/entities/job.entity';
 import { ValueAddedGroupResult } from '../modules/value-added/entities/value-added-group-result.entity';
 import { ValueAddedRun } from '../modules/value-added/entities/value-added-run.entity';
 import { ValueAddedStudy } from '../modules/value-added/entities/value-added-study.entity';
 
 /** Every entity, listed once: the app, the CLI, migrations and the drift check share this list. */
-export const ENTITIES = [Region, School, Term, Grade, SchoolClass, Student, Enrolment, ImportBatch, Indicator, TermRecord, RecordVersion, ActivityRecord, EvidenceFile, Job, User, RoleAssignment, RefreshToken, AuditEvent, FitnessResult, FitnessResultSet, ValueAddedStudy, ValueAddedRun, ValueAddedGroupResult] as const;
+export const ENTITIES = [Region, School, Term, Grade, SchoolClass, Student, Enrolment, ImportBatch, Indicator, TermRecord, RecordVersion, ActivityRecord, EvidenceFile, Job, User, RoleAssignment, RefreshToken, AuditEvent, FitnessResult, FitnessResultSet, ValueAddedStudy, ValueAddedRun, ValueAddedGroupResult, GrowthRun, GrowthStudentResult] as const;

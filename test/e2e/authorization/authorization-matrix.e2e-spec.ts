@@ -5,6 +5,7 @@ import { studentNumber } from '../../helpers/roster-builders';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { accessMatrix } from './access.matrix';
 import { fitnessMatrix } from './fitness.matrix';
+import { growthMatrix } from './growth.matrix';
 import { importsMatrix } from './imports.matrix';
 import { intakeMatrix } from './intake.matrix';
 import { type Expected, MATRIX_ROLES, type MatrixModule, type MatrixRole, type MatrixRow, type World } from './matrix';
@@ -12,7 +13,7 @@ import { rosterMatrix } from './roster.matrix';
 import { valueAddedMatrix } from './value-added.matrix';
 
 /** Every module's rows. A new endpoint adds its rows in a `<module>.matrix.ts` and lists it here. */
-const MODULES: readonly MatrixModule[] = [rosterMatrix, importsMatrix, intakeMatrix, accessMatrix, valueAddedMatrix, fitnessMatrix];
+const MODULES: readonly MatrixModule[] = [rosterMatrix, importsMatrix, intakeMatrix, accessMatrix, valueAddedMatrix, fitnessMatrix, growthMatrix];
 
 async function buildWorld(t: TestApp): Promise<World> {
   const ids: Record<string, string> = {};

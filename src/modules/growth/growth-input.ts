@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { GrowthOccasion } from './entities/growth-run.entity';
+
+/** A run's input: students with a number at the current occasion, sorted by student id. */
+export interface GrowthInput {
+  readonly studentIds: readonly string[];
+  /** The school of the current record (the student's school in that term). */
+  readonly schoolIds: readonly string[];
+  readonly current: Float64Array;
+  /** Most recent first; NaN where the student has no number (missing or 缺考/免考/缓考). */
+  readonly priors: Float64Array[];
+  /** Students whose current record is a marker (no number): counted, never imputed. */
+  readonly markedCurrent: number;
+  readonly inputHash: string;
+}
+
+/**
+ * Reads the run's values with one SQL statement under the caller's snapshot: every student with a
+ * number for the indicator at the current occasion, with the prior numbers (NULL where missing or
+ * a marker). O(students).
+ */
+export async function readGrowthInput(manager: EntityManager, indicatorId: string, occasion: GrowthOccasion, priors: readonly GrowthOccasion[]): Promise<GrowthInput> {
+  const params: unknown[] = [indicatorId, occasion.termId, occasion.occasionKey];
+  const priorCtes = priors.map((prior, index) => {
+    params.push(prior.termId, prior.occasionKey);
+    return `p${index + 1} AS (SELECT student_id, numeric_value AS value FROM term_records
+             WHERE indicator_id = $1 AND term_id = $${params.length - 1}::uuid AND occasion_key = $${params.length} AND numeric_value IS NOT NULL)`;
+  });
+  const rows = (await manager.query(
+    `WITH c AS (SELECT student_id, school_id, numeric_value AS value, marker FROM term_records
+                WHERE indicator_id = $1 AND term_id = $2::uuid AND occasion_key = $3)${priorCtes.map((cte) => `,\n         ${cte}`).join('')}
+     SELECT c.student_id, c.school_id, c.value::text AS value, ARRAY[${priors.map((_, index) => `p${index + 1}.value::text`).join(', ')}] AS priors
+     FROM c ${priors.map((_, index) => `LEFT JOIN p${index + 1} ON p${index + 1}.student_id = c.student_id`).join(' ')}
+     ORDER BY c.student_id`,
+    params,
+  )) as { student_id: string; school_id: string; value: string | null; priors: (string | null)[] }[];
+  const kept = rows.filter((row) => row.value !== null);
+  const current = Float64Array.from(kept, (row) => Number(row.value));
+  const priorColumns = priors.map((_, k) => Float64Array.from(kept, (row) => (row.priors[k] === null ? Number.NaN : Number(row.priors[k]))));
+  const studentIds = kept.map((row) => row.student_id);
+  const schoolIds = kept.map((row) => row.school_id);
+  return { studentIds, schoolIds, current, priors: priorColumns, markedCurrent: rows.length - kept.length, inputHash: hashGrowthInput(studentIds, schoolIds, current, priorColumns) };
+}
+
+/**
+ * SHA-256 over the canonical serialisation: a header line, then `student,school,current,prior…`
+ * per student in student-id order, numbers as JavaScript's shortest round-trip decimals (so
+ * `95.50` and `95.5` hash alike), missing priors as empty cells. Same input ⇒ same hash.
+ */
+export function hashGrowthInput(studentIds: readonly string[], schoolIds: readonly string[], current: Float64Array, priors: readonly Float64Array[]): string {
+  const hash = createHash('sha256');
+  hash.update(['student', 'school', 'current', ...priors.map((_, index) => `prior${index + 1}`)].join(',') + '\n');
+  for (let row = 0; row < studentIds.length; row += 1) {
+    const cells = [studentIds[row], schoolIds[row], String(current[row]), ...priors.map((column) => (Number.isNaN(column[row]) ? '' : String(column[row])))];
+    hash.update(cells.join(',') + '\n');
+  }
+  return hash.digest('hex');
+}

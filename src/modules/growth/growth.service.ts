@@ -1,0 +1,333 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { pageWindow, type Page } from '../../common/http/pagination';
+import { defaultGrowthThreads, fitGrowthInWorkers } from '../../cli/sgp/fit-growth-in-workers';
+import {
+  checkGrowthCoefficientSet,
+  ENGINE_VERSION,
+  growthGoodnessOfFit,
+  growthPercentileToReach,
+  growthTrajectories,
+  percentileRanks,
+  planGrowthFit,
+  ScoringInputError,
+  shrinkGroupMedians,
+  studentGrowthPercentiles,
+  summariseGrowthGroups,
+  zScores,
+} from '../../scoring-core';
+import { type DataScope, isSchoolInScope, studentInScopeSql } from '../auth/data-scope';
+import { JobsService } from '../jobs/jobs.service';
+import type { JobHandler } from '../jobs/jobs.worker';
+import { JobsWorker } from '../jobs/jobs.worker';
+import type { CreateGrowthRunDto, GrowthOccasionDto, ListGrowthRunsQueryDto } from './dto/growth-run.dto';
+import { type GrowthOccasion, GrowthRun } from './entities/growth-run.entity';
+import { GrowthStudentResult } from './entities/growth-student-result.entity';
+import { readGrowthInput } from './growth-input';
+import { GrowthError, growthNotFound } from './growth.errors';
+
+export const GROWTH_JOB = 'growth-run';
+
+/** Indicator value types that hold a number growth can be computed on. */
+const NUMERIC_VALUE_TYPES = ['score', 'count', 'hours', 'measurement'];
+
+export interface GrowthRunResponse {
+  id: string;
+  jobId: string | null;
+  state: GrowthRun['state'];
+  indicator: string;
+  current: GrowthOccasion;
+  priors: GrowthOccasion[];
+  minimumN: number;
+  parameters: Record<string, unknown> | null;
+  inputHash: string | null;
+  engineVersion: string | null;
+  summary: Record<string, unknown> | null;
+  error: Record<string, unknown> | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export function toGrowthRunResponse(run: GrowthRun): GrowthRunResponse {
+  return {
+    id: run.id,
+    jobId: run.jobId,
+    state: run.state,
+    indicator: run.indicatorCode,
+    current: run.current,
+    priors: run.priors,
+    minimumN: run.minimumN,
+    parameters: run.parameters,
+    inputHash: run.inputHash,
+    engineVersion: run.engineVersion,
+    summary: run.summary,
+    error: run.error,
+    createdAt: run.createdAt.toISOString(),
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** One student's row of one run, as the profile shows it. */
+export interface GrowthProfileEntry {
+  runId: string;
+  indicator: string;
+  current: GrowthOccasion;
+  priors: GrowthOccasion[];
+  schoolId: string;
+  value: number;
+  zScore: number;
+  percentileRank: number;
+  priorValues: (number | null)[];
+  sgp: number | null;
+  sgpOrder: number | null;
+  finishedAt: string | null;
+}
+
+const occasionOf = (dto: GrowthOccasionDto): GrowthOccasion => ({ termId: dto.termId, occasionKey: dto.examType ? `${dto.examType}|${dto.examDate}` : '' });
+const occasionLabel = (o: GrowthOccasion) => `${o.termId}${o.occasionKey ? ` ${o.occasionKey}` : ''}`;
+
+/**
+ * Student growth percentiles in the service (issue 11, points 4–5; ADR 0701). A run is one
+ * numeric indicator over a current occasion and its priors; it runs as a background job that
+ * reads the values in one snapshot, fits the 100 quantile regressions on worker threads, scores
+ * every student and writes students, coefficients, goodness of fit and school summaries in one
+ * transaction at the end.
+ */
+@Injectable()
+export class GrowthService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly jobs: JobsService,
+    private readonly worker: JobsWorker,
+  ) {}
+
+  /** Validates the run (indicator numeric, occasions distinct and recorded), then queues its job. */
+  async enqueueRun(dto: CreateGrowthRunDto, actorUserId: string): Promise<GrowthRun> {
+    const occasions = [dto.current, ...dto.priors];
+    for (const occasion of occasions) {
+      if ((occasion.examType === undefined) !== (occasion.examDate === undefined)) {
+        throw new GrowthError('INVALID_RUN', 'an exam occasion needs both examType and examDate (neither for a once-a-term indicator)', '考试场次须同时给出考试类型和考试日期（每学期一次的指标两者都不填）');
+      }
+    }
+    const plain = occasions.map(occasionOf);
+    for (let a = 0; a < plain.length; a += 1) {
+      for (let b = a + 1; b < plain.length; b += 1) {
+        if (plain[a].termId === plain[b].termId && plain[a].occasionKey === plain[b].occasionKey) {
+          throw new GrowthError('INVALID_RUN', `occasion ${occasionLabel(plain[b])} is named twice; the current occasion and the priors must differ`, `场次“${occasionLabel(plain[b])}”重复；当前场次与前测须各不相同`);
+        }
+      }
+    }
+    const [indicator] = (await this.dataSource.query(`SELECT id, value_type FROM indicators WHERE code = $1`, [dto.indicator])) as { id: string; value_type: string }[];
+    if (!indicator || !NUMERIC_VALUE_TYPES.includes(indicator.value_type)) {
+      throw new GrowthError('UNKNOWN_INDICATOR', `${dto.indicator} is not a numeric indicator of the catalogue`, `${dto.indicator}不是指标目录中的数值型指标`, { indicator: dto.indicator });
+    }
+    for (const occasion of plain) {
+      const [row] = (await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM term_records WHERE indicator_id = $1 AND term_id = $2 AND occasion_key = $3) AS found`, [
+        indicator.id,
+        occasion.termId,
+        occasion.occasionKey,
+      ])) as { found: boolean }[];
+      if (!row.found) {
+        throw new GrowthError('UNKNOWN_OCCASION', `no ${dto.indicator} values were recorded at ${occasionLabel(occasion)}`, `${occasionLabel(occasion)}没有${dto.indicator}的记录`, { occasion });
+      }
+    }
+    const repository = this.dataSource.getRepository(GrowthRun);
+    // The run row first, so the job (which a worker may claim at once) always finds it.
+    const run = await repository.save(
+      repository.create({ jobId: null, state: 'queued', indicatorCode: dto.indicator, current: plain[0], priors: plain.slice(1), minimumN: dto.minimumN ?? 10, createdBy: actorUserId }),
+    );
+    const job = await this.jobs.enqueue(GROWTH_JOB, { runId: run.id }, { createdBy: actorUserId });
+    await repository.update({ id: run.id }, { jobId: job.id });
+    run.jobId = job.id;
+    this.worker.kick();
+    return run;
+  }
+
+  async listRuns(query: ListGrowthRunsQueryDto): Promise<Page<GrowthRun>> {
+    const { page, pageSize, skip, take } = pageWindow(query);
+    const [items, total] = await this.dataSource.getRepository(GrowthRun).findAndCount({ order: { createdAt: 'DESC', id: 'ASC' }, skip, take });
+    return { items, page, pageSize, total };
+  }
+
+  async getRun(id: string): Promise<GrowthRun> {
+    const run = await this.dataSource.getRepository(GrowthRun).findOneBy({ id });
+    if (!run) throw growthNotFound('growth run', '增长运行', id);
+    return run;
+  }
+
+  private async finishedRun(id: string): Promise<GrowthRun> {
+    const run = await this.getRun(id);
+    if (run.state !== 'succeeded') throw new GrowthError('RUN_NOT_FINISHED', `growth run ${id} is ${run.state}; it has no results`, `增长运行${id}尚无结果（状态：${run.state}）`);
+    return run;
+  }
+
+  /** The school summaries the viewer may see (bureau: all; a school: its own). Shrinkage used every school. */
+  async schoolSummaries(id: string, viewer: DataScope): Promise<{ runId: string; minimumN: number; schools: Record<string, unknown>[] }> {
+    const run = await this.finishedRun(id);
+    return { runId: run.id, minimumN: run.minimumN, schools: (run.schools ?? []).filter((school) => isSchoolInScope(viewer, school.schoolId as string)) };
+  }
+
+  async coefficients(id: string): Promise<{ runId: string; coefficients: Record<string, unknown> | null }> {
+    const run = await this.finishedRun(id);
+    return { runId: run.id, coefficients: run.coefficients };
+  }
+
+  async goodnessOfFit(id: string): Promise<{ runId: string; goodnessOfFit: Record<string, unknown> | null }> {
+    const run = await this.finishedRun(id);
+    return { runId: run.id, goodnessOfFit: run.goodnessOfFit };
+  }
+
+  /** A student's growth across runs, newest run first; out of scope or unknown → 404. */
+  async studentProfile(studentId: string, scope: DataScope): Promise<{ studentId: string; entries: GrowthProfileEntry[] }> {
+    const params: unknown[] = [studentId];
+    const inScope = studentInScopeSql(scope, { studentIdColumn: 's.id', schoolIdColumn: 's.school_id' }, params);
+    const [student] = (await this.dataSource.query(`SELECT s.id FROM students s WHERE s.id = $1 AND ${inScope}`, params)) as { id: string }[];
+    if (!student) throw growthNotFound('student', '学生', studentId);
+    const rowParams: unknown[] = [studentId];
+    const rowScope = studentInScopeSql(scope, { studentIdColumn: 'g.student_id', schoolIdColumn: 'g.school_id' }, rowParams);
+    const rows = (await this.dataSource.query(
+      `SELECT g.run_id, g.school_id, g.value, g.z_score, g.percentile_rank, g.prior_values, g.sgp, g.sgp_order,
+              r.indicator_code, r.current, r.priors, r.finished_at
+       FROM growth_student_results g JOIN growth_runs r ON r.id = g.run_id
+       WHERE g.student_id = $1 AND r.state = 'succeeded' AND ${rowScope}
+       ORDER BY r.finished_at DESC, r.id`,
+      rowParams,
+    )) as {
+      run_id: string;
+      school_id: string;
+      value: number;
+      z_score: number;
+      percentile_rank: number;
+      prior_values: (number | null)[];
+      sgp: number | null;
+      sgp_order: number | null;
+      indicator_code: string;
+      current: GrowthOccasion;
+      priors: GrowthOccasion[];
+      finished_at: Date | null;
+    }[];
+    return {
+      studentId,
+      entries: rows.map((row) => ({
+        runId: row.run_id,
+        indicator: row.indicator_code,
+        current: row.current,
+        priors: row.priors,
+        schoolId: row.school_id,
+        value: row.value,
+        zScore: row.z_score,
+        percentileRank: row.percentile_rank,
+        priorValues: row.prior_values,
+        sgp: row.sgp,
+        sgpOrder: row.sgp_order,
+        finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : null,
+      })),
+    };
+  }
+
+  /**
+   * Next year's P35/P50/P65 growth trajectories for a student of a run, from the run's stored
+   * matrices used as the norms of the next step (the student's current value and priors become the
+   * history, most recent first), and — with `target` — the growth percentile needed to reach it.
+   */
+  async projection(runId: string, studentId: string, scope: DataScope, target: number | undefined) {
+    const run = await this.finishedRun(runId);
+    const params: unknown[] = [runId, studentId];
+    const inScope = studentInScopeSql(scope, { studentIdColumn: 'g.student_id', schoolIdColumn: 'g.school_id' }, params);
+    const [row] = (await this.dataSource.query(`SELECT g.value, g.prior_values FROM growth_student_results g WHERE g.run_id = $1 AND g.student_id = $2 AND ${inScope}`, params)) as {
+      value: number;
+      prior_values: (number | null)[];
+    }[];
+    if (!row) throw growthNotFound('growth result of student', '学生增长结果', studentId);
+    const set = checkGrowthCoefficientSet(run.coefficients);
+    const history = [row.value, ...row.prior_values.map((value) => (value === null ? Number.NaN : value))];
+    try {
+      const [p35, p50, p65] = growthTrajectories(set, history, [35, 50, 65]);
+      return {
+        runId,
+        studentId,
+        history: history.map((value) => (Number.isNaN(value) ? null : value)),
+        trajectories: { p35, p50, p65 },
+        target: target === undefined ? null : { score: target, sgpNeeded: growthPercentileToReach(set, history, target) },
+      };
+    } catch (error) {
+      if (error instanceof ScoringInputError) throw new GrowthError('INVALID_PROJECTION', error.message, `无法计算增长预测：${error.message}`);
+      throw error;
+    }
+  }
+
+  // ───────────── the job ─────────────
+
+  jobHandler(): JobHandler {
+    return async (job, progress) => {
+      const { runId } = job.payload as { runId?: string };
+      const run = runId ? await this.dataSource.getRepository(GrowthRun).findOneBy({ id: runId }) : null;
+      if (!run) throw new GrowthError('NOT_FOUND', `the growth run of job ${job.id} was not found`, `未找到任务${job.id}对应的增长运行`);
+      try {
+        return await this.execute(run, progress);
+      } catch (error) {
+        const known = error instanceof GrowthError ? error : error instanceof ScoringInputError ? new GrowthError('SCORING_INPUT', error.message, `增长百分位无法计算：${error.message}`) : undefined;
+        const failure = {
+          code: known?.code ?? 'JOB_FAILED',
+          message: known?.message ?? 'the run failed unexpectedly; see the server log',
+          messageZh: known?.messageZh ?? '运行意外失败，请查看服务器日志',
+        };
+        await this.dataSource.query(`UPDATE growth_runs SET state = 'failed', error = $2::jsonb, finished_at = now() WHERE id = $1`, [run.id, JSON.stringify(failure)]);
+        if (known) return { result: { runId: run.id }, failed: failure };
+        throw error;
+      }
+    };
+  }
+
+  private async execute(run: GrowthRun, progress: (done: number, total: number | null) => Promise<void>) {
+    const total = 4;
+    await this.dataSource.query(`UPDATE growth_runs SET state = 'running' WHERE id = $1`, [run.id]);
+    await progress(0, total);
+    const [indicator] = (await this.dataSource.query(`SELECT id FROM indicators WHERE code = $1`, [run.indicatorCode])) as { id: string }[];
+    // One snapshot for the whole read.
+    const input = await this.dataSource.transaction('REPEATABLE READ', (manager: EntityManager) => readGrowthInput(manager, indicator.id, run.current, run.priors));
+    await progress(1, total);
+    if (input.studentIds.length < 2) {
+      throw new GrowthError('NO_GROWTH_DATA', `only ${input.studentIds.length} students have a number at the current occasion; nothing to compare`, `当前场次只有${input.studentIds.length}名学生有成绩，无法计算`);
+    }
+    const scores = { current: input.current, priors: input.priors };
+    const plan = planGrowthFit(scores, { labels: { current: run.indicatorCode, priors: run.priors.map(occasionLabel) } });
+    const coefficients = await fitGrowthInWorkers(plan, defaultGrowthThreads());
+    await progress(2, total);
+    const result = studentGrowthPercentiles(scores, coefficients);
+    const z = zScores(input.current, run.indicatorCode);
+    const pr = percentileRanks(input.current, run.indicatorCode);
+    let goodnessOfFit: Record<string, unknown> | null = null;
+    try {
+      goodnessOfFit = { ...growthGoodnessOfFit(input.priors[0], result.sgp) };
+    } catch (error) {
+      if (!(error instanceof ScoringInputError)) throw error;
+    }
+    const schools = shrinkGroupMedians(summariseGrowthGroups(input.schoolIds, result.sgp, { minimumN: run.minimumN })).map(({ group, ...summary }) => ({ schoolId: group, ...summary }));
+    await progress(3, total);
+    const rows = input.studentIds.map((studentId, index) => ({
+      runId: run.id,
+      studentId,
+      schoolId: input.schoolIds[index],
+      value: input.current[index],
+      zScore: z[index],
+      percentileRank: pr[index],
+      priorValues: input.priors.map((column) => (Number.isNaN(column[index]) ? null : column[index])),
+      sgp: result.sgp[index] === 0 ? null : result.sgp[index],
+      sgpOrder: result.order[index] === 0 ? null : result.order[index],
+    }));
+    const withSgp = rows.filter((row) => row.sgp !== null).length;
+    const parameters = { indicator: run.indicatorCode, current: run.current, priors: run.priors, minimumN: run.minimumN, taus: coefficients.taus.length, orders: coefficients.matrices.map((m) => m.order) };
+    const summary = { students: rows.length, withSgp, missingPrior: result.missingPrior, markedCurrent: input.markedCurrent, schools: schools.length };
+    await this.dataSource.transaction(async (manager) => {
+      for (let start = 0; start < rows.length; start += 1000) await manager.getRepository(GrowthStudentResult).insert(rows.slice(start, start + 1000));
+      await manager.query(
+        `UPDATE growth_runs SET state = 'succeeded', parameters = $2::jsonb, input_hash = $3, engine_version = $4, coefficients = $5::jsonb, goodness_of_fit = $6::jsonb,
+                schools = $7::jsonb, summary = $8::jsonb, finished_at = now() WHERE id = $1`,
+        [run.id, JSON.stringify(parameters), input.inputHash, ENGINE_VERSION, JSON.stringify(coefficients), goodnessOfFit === null ? null : JSON.stringify(goodnessOfFit), JSON.stringify(schools), JSON.stringify(summary)],
+      );
+    });
+    await progress(total, total);
+    return { result: { runId: run.id, inputHash: input.inputHash, ...summary } };
+  }
+}
