@@ -230,6 +230,12 @@ describe('value-added studies and runs', () => {
       return new Set(Object.values(categories)).size > 1 ? [{ groupId: id, schoolId: id, categories }] : [];
     });
     expect(result.comparison.categoryDifferences).toEqual(expectedDifferences);
+    // A school sees its own category differences only, in the run and in the study's run list.
+    const ownDifferences = expectedDifferences.filter((d) => d.schoolId === schools[0]);
+    expect((await schoolAdmin.get(`/api/value-added/runs/${result.id}`).expect(200)).body.comparison.categoryDifferences).toEqual(ownDifferences);
+    const listed = await schoolAdmin.get(`/api/value-added/studies/${study.body.id}/runs`).expect(200);
+    expect(listed.body.items.map((r: { comparison: { categoryDifferences: unknown } }) => r.comparison.categoryDifferences)).toEqual([ownDifferences]);
+    expect((await t.admin.get(`/api/value-added/studies/${study.body.id}/runs`).expect(200)).body.items[0].comparison.categoryDifferences).toEqual(expectedDifferences);
   }, 180_000);
 
   it('a school sees only its own rows; bureau roles see every school; other roles are refused', async () => {
@@ -343,5 +349,24 @@ describe('value-added studies and runs', () => {
     expect(result.groups).toEqual([]);
     expect(result.inputHash).toBeNull();
     await t.admin.delete(`/api/value-added/studies/${study.body.id}`).expect(409);
+  }, 120_000);
+  it('a run with nobody to estimate fails with EMPTY_COHORT and the exclusion counts (here: no class in the outcome term)', async () => {
+    const db = t.db.dataSource;
+    const [{ id: math }] = await db.query(`SELECT id FROM indicators WHERE code = 'academic.exam.math'`);
+    const [student] = await db.query(`INSERT INTO students (student_number, name, sex_code, birth_date, ethnicity_code, school_id) VALUES ($1, '转学生', '1', '2012-03-05', '01', $2) RETURNING id`, [
+      studentNumber('20120305', '299'),
+      schools[1],
+    ]);
+    for (const [key, type, date] of [['midterm|2024-11-10', 'midterm', '2024-11-10'], ['final|2025-01-20', 'final', '2025-01-20']]) {
+      await db.query(
+        `INSERT INTO term_records (school_id, student_id, term_id, indicator_id, occasion_key, exam_type, occasion_date, numeric_value, full_marks, source) VALUES ($1, $2, $3, $4, $5, $6, $7, 70, 100, 'school_import')`,
+        [schools[1], student.id, termId, math, key, type, date],
+      );
+    }
+    const study = await t.admin.post('/api/value-added/studies').send(studyBody({ name: '无班级', grouping: 'class', outcome: { termId, ...OUTCOME, examDate: '2025-01-20' } })).expect(201);
+    const { job, run: result } = await run(t.admin, study.body.id);
+    expect(job.state).toBe('failed');
+    expect(result.error).toMatchObject({ code: 'EMPTY_COHORT', messageZh: expect.any(String), details: { excluded: { no_class: 1, missing_outcome: 93, missing_prior: 0 } } });
+    expect(result.groups).toEqual([]);
   }, 120_000);
 });

@@ -65,9 +65,8 @@ export class ValueAddedController {
 
   @Get('studies/:id/runs')
   @RequirePermission('valueadded.read')
-  async listRuns(@Param('id', uuid) id: string, @Query() query: ListStudiesQueryDto): Promise<Page<RunResponse>> {
-    const page = await this.service.listRuns(id, query);
-    return { ...page, items: page.items.map(toRunResponse) };
+  async listRuns(@Param('id', uuid) id: string, @Query() query: ListStudiesQueryDto, @CurrentActor() actor: Actor): Promise<Page<RunResponse>> {
+    return this.service.listRuns(id, query, resultScope(actor));
   }
 
   /** The run, its summary (input hash, parameters, engine version), comparison, and the group rows the caller may see. */

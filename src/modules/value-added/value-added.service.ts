@@ -148,11 +148,12 @@ export class ValueAddedService {
     return { run, jobId: job.id };
   }
 
-  async listRuns(studyId: string, query: ListStudiesQueryDto): Promise<Page<ValueAddedRun>> {
+  /** A study's runs, newest first, without group rows; comparisons show only the viewer's schools' category differences. */
+  async listRuns(studyId: string, query: ListStudiesQueryDto, viewer: DataScope): Promise<Page<RunResponse>> {
     await this.getStudy(studyId);
     const { page, pageSize, skip, take } = pageWindow(query);
     const [items, total] = await this.dataSource.getRepository(ValueAddedRun).findAndCount({ where: { studyId }, order: { createdAt: 'DESC', id: 'ASC' }, skip, take });
-    return { items, page, pageSize, total };
+    return { items: items.map((run) => scopedRunResponse(run, viewer)), page, pageSize, total };
   }
 
   /** A run with the group rows the viewer may see (bureau: all; a school: its own), model order then group id. */
@@ -163,11 +164,7 @@ export class ValueAddedService {
     const visible = rows.filter((row) => isSchoolInScope(viewer, row.schoolId));
     const order = new Map(run.models.map((model, index) => [model, index]));
     visible.sort((a, b) => order.get(a.model)! - order.get(b.model)! || (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
-    const response = toRunResponse(run);
-    if (response.comparison && !viewer.all) {
-      const differences = (response.comparison.categoryDifferences as { schoolId: string }[]).filter((d) => isSchoolInScope(viewer, d.schoolId));
-      response.comparison = { ...response.comparison, categoryDifferences: differences };
-    }
+    const response = scopedRunResponse(run, viewer);
     response.groups = visible.map((row) => ({
       model: row.model,
       groupId: row.groupId,
@@ -194,7 +191,13 @@ export class ValueAddedService {
         return await this.execute(run, progress);
       } catch (error) {
         const known = error instanceof ValueAddedError ? error : error instanceof ScoringInputError ? new ValueAddedError('SCORING_INPUT', error.message, `模型无法拟合：${error.message}`) : undefined;
-        const failure = { code: known?.code ?? 'JOB_FAILED', message: known?.message ?? 'the run failed unexpectedly; see the server log', messageZh: known?.messageZh ?? '运行意外失败，请查看服务器日志' };
+        const failure = {
+          code: known?.code ?? 'JOB_FAILED',
+          message: known?.message ?? 'the run failed unexpectedly; see the server log',
+          messageZh: known?.messageZh ?? '运行意外失败，请查看服务器日志',
+          // e.g. the exclusion counts of an empty cohort
+          ...(known && !Array.isArray(known.details) && Object.keys(known.details).length > 0 ? { details: known.details } : {}),
+        };
         await this.dataSource.query(`UPDATE value_added_runs SET state = 'failed', error = $2::jsonb, finished_at = now() WHERE id = $1`, [run.id, JSON.stringify(failure)]);
         if (known) return { result: { runId: run.id }, failed: failure };
         throw error;
@@ -290,6 +293,16 @@ function modelSummary(result: ValueAddedResult): Record<string, unknown> {
     };
   }
   return { cohortStandardDeviation: result.cohortStandardDeviation ?? null, n: result.studentValues.length };
+}
+
+/** The run as `viewer` may see it: a comparison's category differences only for schools in scope (correlations are aggregates). */
+function scopedRunResponse(run: ValueAddedRun, viewer: DataScope): RunResponse {
+  const response = toRunResponse(run);
+  if (response.comparison && !viewer.all) {
+    const differences = (response.comparison.categoryDifferences as { schoolId: string }[]).filter((d) => isSchoolInScope(viewer, d.schoolId));
+    response.comparison = { ...response.comparison, categoryDifferences: differences };
+  }
+  return response;
 }
 
 export function toRunResponse(run: ValueAddedRun): RunResponse {
