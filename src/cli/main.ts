@@ -14,7 +14,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .description('Wuyu (五育) command line')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  registerCommands(program);
+  registerCommands(program, argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
