@@ -2,6 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { JsonLogger } from '../../src/common/logging/json-logger';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { type AppConfig, loadConfig } from '../../src/config/app-config';
 import { type AuthedClient, signedInAs } from './auth';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -21,7 +24,9 @@ export interface TestApp {
 
 export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  const config: AppConfig = { ...loadConfig({ LOG_LEVEL: 'error', AUTH_SECRET: TEST_AUTH_SECRET }), ...overrides };
+  // Each app keeps its files (evidence) in its own temporary data directory, never the project's ./data.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wuyu-test-data-'));
+  const config: AppConfig = { ...loadConfig({ LOG_LEVEL: 'error', AUTH_SECRET: TEST_AUTH_SECRET }), dataDir, ...overrides };
   const lines: string[] = [];
   const app = await createApp(config, db.dataSource, new JsonLogger('error', (line) => lines.push(line)));
   await app.init();
@@ -34,6 +39,7 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
     async close() {
       await app.close();
       await db.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
