@@ -128,8 +128,9 @@ describe('growth runs', () => {
       expect(job.body.type).toBe('growth-run');
       if (job.body.state === 'succeeded' || job.body.state === 'failed') {
         if (job.body.state === 'succeeded') {
-          expect(job.body.progress.total).toBe(4);
-          expect(job.body.progress.done).toBe(4);
+          // The read, two τ chains per fitted order, the scoring and the write.
+          expect(job.body.progress.total).toBe(3 + 2 * job.body.result.orders);
+          expect(job.body.progress.done).toBe(job.body.progress.total);
         }
         return { job: job.body, run: (await client.get(`/api/growth/runs/${created.body.id}`).expect(200)).body };
       }
@@ -195,13 +196,14 @@ describe('growth runs', () => {
   it('school summaries equal the core’s (median/mean with SEs, EB-shrunk median, suppression); a school sees only its own', async () => {
     const { run } = await finishedRun(district, mathRun({ minimumN: 10 }));
     const rows = await storedStudents(run.id);
-    const expected = shrinkGroupMedians(
-      summariseGrowthGroups(
-        rows.map((r) => r.school_id),
-        rows.map((r) => r.sgp ?? 0),
-        { minimumN: 10 },
-      ),
-    ).map(({ group, ...summary }) => ({ schoolId: group, ...summary }));
+    const bySchool = shrinkGroupMedians(summariseGrowthGroups(rows.map((r) => r.school_id), rows.map((r) => r.sgp ?? 0), { minimumN: 10 }));
+    // Every student is in a J2 class in the current term: one grade group per school, shrunk among the grade groups.
+    const byGrade = shrinkGroupMedians(summariseGrowthGroups(rows.map((r) => `${r.school_id}|J2`), rows.map((r) => r.sgp ?? 0), { minimumN: 10 }));
+    const expected = bySchool.map(({ group, ...summary }, index) => {
+      const { group: gradeGroup, ...grade } = byGrade[index];
+      expect(gradeGroup).toBe(`${group}|J2`);
+      return { schoolId: group, ...summary, byGrade: [{ gradeCode: 'J2', ...grade }] };
+    });
     const all = (await t.admin.get(`/api/growth/runs/${run.id}/schools`).expect(200)).body;
     expect(all.schools).toEqual(expected);
     expect(all.schools).toHaveLength(3);
@@ -217,6 +219,7 @@ describe('growth runs', () => {
     expect(hidden.map((s: { n: number; suppressed: boolean; medianSgp: number | null; shrunkMedianSgp: number | null }) => [s.n, s.suppressed, s.medianSgp, s.shrunkMedianSgp])).toEqual(
       expected.map((s) => [s.n, true, null, null]),
     );
+    expect(hidden.map((s: { byGrade: { suppressed: boolean }[] }) => s.byGrade.map((g) => g.suppressed))).toEqual([[true], [true], [true]]);
   }, 300_000);
 
   it('a student’s profile and projections go through the data scope; projections use the stored matrices', async () => {
@@ -228,6 +231,12 @@ describe('growth runs', () => {
     expect(entry.sgp).toBeGreaterThanOrEqual(1);
     expect(entry.sgpOrder).toBe(1);
     await schoolAdmin.get(`/api/growth/students/${target.id}`).expect(200);
+    // A bureau user's read of a student's growth is audited, with the student as the target.
+    await district.get(`/api/growth/students/${target.id}`).expect(200);
+    await district.get(`/api/growth/students/${target.id}/projection?runId=${run.id}`).expect(200);
+    const audited = await t.db.dataSource.query(`SELECT action, operation FROM audit_events WHERE target_type = 'growth' AND target_id = $1 AND actor_username = $2 ORDER BY id`, [target.id, district.user.username]);
+    expect(audited.map((a: { action: string }) => a.action)).toEqual(['read.growth', 'read.growth']);
+    expect(audited[1].operation).toBe(`GET /api/growth/students/:id/projection?runId=${run.id}`);
     const elsewhere = students.find((s) => s.schoolId === schools[1])!;
     await schoolAdmin.get(`/api/growth/students/${elsewhere.id}`).expect(404);
     await ownStudent.get(`/api/growth/students/${elsewhere.id}`).expect(404);

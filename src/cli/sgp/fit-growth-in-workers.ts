@@ -24,13 +24,20 @@ export function defaultGrowthThreads(): number {
   return Math.max(1, Math.min(availableParallelism(), 4));
 }
 
-export async function fitGrowthInWorkers(plan: GrowthFitPlan, threads: number): Promise<GrowthCoefficientSet> {
+/**
+ * `onChainDone` (optional) is called after each (order, τ chain) is fitted — plan.tasks.length ×
+ * growthTauChains(plan.taus).length calls in all — so a caller can report progress.
+ */
+export async function fitGrowthInWorkers(plan: GrowthFitPlan, threads: number, onChainDone?: () => void): Promise<GrowthCoefficientSet> {
   const chains = growthTauChains(plan.taus);
   const jobs = plan.tasks.flatMap((task, taskIndex) => chains.map((chain, chainIndex) => ({ task, taskIndex, chain, chainIndex })));
   const results: Float64Array[][] = plan.tasks.map(() => chains.map(() => new Float64Array(0)));
   // Without the compiled worker (e.g. under ts-jest) or with one thread, fit in this thread.
   if (threads <= 1 || !existsSync(WORKER_FILE)) {
-    for (const job of jobs) results[job.taskIndex][job.chainIndex] = fitGrowthChain(job.task.problem, plan.taus, job.chain);
+    for (const job of jobs) {
+      results[job.taskIndex][job.chainIndex] = fitGrowthChain(job.task.problem, plan.taus, job.chain);
+      onChainDone?.();
+    }
     return assembleGrowthCoefficients(plan, results);
   }
   // Largest problems first, so the two threads finish together.
@@ -74,6 +81,7 @@ export async function fitGrowthInWorkers(plan: GrowthFitPlan, threads: number): 
                 return;
               }
               results[current.taskIndex][current.chainIndex] = reply.coefficients as Float64Array;
+              onChainDone?.();
               next();
             });
             worker.on('error', reject);

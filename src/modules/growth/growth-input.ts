@@ -7,6 +7,8 @@ export interface GrowthInput {
   readonly studentIds: readonly string[];
   /** The school of the current record (the student's school in that term). */
   readonly schoolIds: readonly string[];
+  /** The grade of the student's class in the current term (enrolments), null when not enrolled. */
+  readonly gradeCodes: readonly (string | null)[];
   readonly current: Float64Array;
   /** Most recent first; NaN where the student has no number (missing or 缺考/免考/缓考). */
   readonly priors: Float64Array[];
@@ -30,29 +32,32 @@ export async function readGrowthInput(manager: EntityManager, indicatorId: strin
   const rows = (await manager.query(
     `WITH c AS (SELECT student_id, school_id, numeric_value AS value, marker FROM term_records
                 WHERE indicator_id = $1 AND term_id = $2::uuid AND occasion_key = $3)${priorCtes.map((cte) => `,\n         ${cte}`).join('')}
-     SELECT c.student_id, c.school_id, c.value::text AS value, ARRAY[${priors.map((_, index) => `p${index + 1}.value::text`).join(', ')}] AS priors
+     SELECT c.student_id, c.school_id, k.grade_code, c.value::text AS value, ARRAY[${priors.map((_, index) => `p${index + 1}.value::text`).join(', ')}] AS priors
      FROM c ${priors.map((_, index) => `LEFT JOIN p${index + 1} ON p${index + 1}.student_id = c.student_id`).join(' ')}
+     LEFT JOIN enrolments e ON e.student_id = c.student_id AND e.term_id = $2::uuid
+     LEFT JOIN school_classes k ON k.id = e.class_id
      ORDER BY c.student_id`,
     params,
-  )) as { student_id: string; school_id: string; value: string | null; priors: (string | null)[] }[];
+  )) as { student_id: string; school_id: string; grade_code: string | null; value: string | null; priors: (string | null)[] }[];
   const kept = rows.filter((row) => row.value !== null);
   const current = Float64Array.from(kept, (row) => Number(row.value));
   const priorColumns = priors.map((_, k) => Float64Array.from(kept, (row) => (row.priors[k] === null ? Number.NaN : Number(row.priors[k]))));
   const studentIds = kept.map((row) => row.student_id);
   const schoolIds = kept.map((row) => row.school_id);
-  return { studentIds, schoolIds, current, priors: priorColumns, markedCurrent: rows.length - kept.length, inputHash: hashGrowthInput(studentIds, schoolIds, current, priorColumns) };
+  const gradeCodes = kept.map((row) => row.grade_code);
+  return { studentIds, schoolIds, gradeCodes, current, priors: priorColumns, markedCurrent: rows.length - kept.length, inputHash: hashGrowthInput(studentIds, schoolIds, gradeCodes, current, priorColumns) };
 }
 
 /**
- * SHA-256 over the canonical serialisation: a header line, then `student,school,current,prior…`
+ * SHA-256 over the canonical serialisation: a header line, then `student,school,grade,current,prior…`
  * per student in student-id order, numbers as JavaScript's shortest round-trip decimals (so
- * `95.50` and `95.5` hash alike), missing priors as empty cells. Same input ⇒ same hash.
+ * `95.50` and `95.5` hash alike), a missing grade or prior as an empty cell. Same input ⇒ same hash.
  */
-export function hashGrowthInput(studentIds: readonly string[], schoolIds: readonly string[], current: Float64Array, priors: readonly Float64Array[]): string {
+export function hashGrowthInput(studentIds: readonly string[], schoolIds: readonly string[], gradeCodes: readonly (string | null)[], current: Float64Array, priors: readonly Float64Array[]): string {
   const hash = createHash('sha256');
-  hash.update(['student', 'school', 'current', ...priors.map((_, index) => `prior${index + 1}`)].join(',') + '\n');
+  hash.update(['student', 'school', 'grade', 'current', ...priors.map((_, index) => `prior${index + 1}`)].join(',') + '\n');
   for (let row = 0; row < studentIds.length; row += 1) {
-    const cells = [studentIds[row], schoolIds[row], String(current[row]), ...priors.map((column) => (Number.isNaN(column[row]) ? '' : String(column[row])))];
+    const cells = [studentIds[row], schoolIds[row], gradeCodes[row] ?? '', String(current[row]), ...priors.map((column) => (Number.isNaN(column[row]) ? '' : String(column[row])))];
     hash.update(cells.join(',') + '\n');
   }
   return hash.digest('hex');

@@ -6,6 +6,7 @@ import {
   checkGrowthCoefficientSet,
   ENGINE_VERSION,
   growthGoodnessOfFit,
+  growthTauChains,
   growthPercentileToReach,
   growthTrajectories,
   percentileRanks,
@@ -81,6 +82,29 @@ export interface GrowthProfileEntry {
   sgp: number | null;
   sgpOrder: number | null;
   finishedAt: string | null;
+}
+
+/**
+ * Per school: n, median/mean SGP with SEs, the EB-shrunk median (shrunk among all schools) and
+ * suppression below `minimumN`; `byGrade` the same per grade of the current term's class within
+ * the school (shrunk among all school × grade groups; students without a class are left out).
+ * Sorted by school id, then grade code.
+ */
+export function schoolSummaries(schoolIds: readonly string[], gradeCodes: readonly (string | null)[], sgp: ArrayLike<number>, minimumN: number): Record<string, unknown>[] {
+  const schools = shrinkGroupMedians(summariseGrowthGroups(schoolIds, sgp, { minimumN }));
+  const graded = schoolIds.flatMap((school, index) => (gradeCodes[index] === null ? [] : [index]));
+  const grades = shrinkGroupMedians(
+    summariseGrowthGroups(
+      graded.map((index) => `${schoolIds[index]}|${gradeCodes[index]}`),
+      graded.map((index) => sgp[index]),
+      { minimumN },
+    ),
+  );
+  return schools.map(({ group, ...summary }) => ({
+    schoolId: group,
+    ...summary,
+    byGrade: grades.filter((g) => g.group.startsWith(`${group}|`)).map(({ group: key, ...gradeSummary }) => ({ gradeCode: key.slice(group.length + 1), ...gradeSummary })),
+  }));
 }
 
 const occasionOf = (dto: GrowthOccasionDto): GrowthOccasion => ({ termId: dto.termId, occasionKey: dto.examType ? `${dto.examType}|${dto.examDate}` : '' });
@@ -280,20 +304,28 @@ export class GrowthService {
   }
 
   private async execute(run: GrowthRun, progress: (done: number, total: number | null) => Promise<void>) {
-    const total = 4;
     await this.dataSource.query(`UPDATE growth_runs SET state = 'running' WHERE id = $1`, [run.id]);
-    await progress(0, total);
+    // Steps: the read, each (order, τ chain) fit, the scoring, the write; the total is known once the orders are.
+    await progress(0, null);
     const [indicator] = (await this.dataSource.query(`SELECT id FROM indicators WHERE code = $1`, [run.indicatorCode])) as { id: string }[];
     // One snapshot for the whole read.
     const input = await this.dataSource.transaction('REPEATABLE READ', (manager: EntityManager) => readGrowthInput(manager, indicator.id, run.current, run.priors));
-    await progress(1, total);
     if (input.studentIds.length < 2) {
       throw new GrowthError('NO_GROWTH_DATA', `only ${input.studentIds.length} students have a number at the current occasion; nothing to compare`, `当前场次只有${input.studentIds.length}名学生有成绩，无法计算`);
     }
     const scores = { current: input.current, priors: input.priors };
     const plan = planGrowthFit(scores, { labels: { current: run.indicatorCode, priors: run.priors.map(occasionLabel) } });
-    const coefficients = await fitGrowthInWorkers(plan, defaultGrowthThreads());
-    await progress(2, total);
+    const total = 3 + plan.tasks.length * growthTauChains(plan.taus).length;
+    let done = 1;
+    await progress(done, total);
+    let reported = Promise.resolve();
+    const coefficients = await fitGrowthInWorkers(plan, defaultGrowthThreads(), () => {
+      done += 1;
+      const step = done;
+      // Progress is informational: a failed progress write must not fail (or crash) the run.
+      reported = reported.then(() => progress(step, total)).catch(() => undefined);
+    });
+    await reported;
     const result = studentGrowthPercentiles(scores, coefficients);
     const z = zScores(input.current, run.indicatorCode);
     const pr = percentileRanks(input.current, run.indicatorCode);
@@ -303,8 +335,8 @@ export class GrowthService {
     } catch (error) {
       if (!(error instanceof ScoringInputError)) throw error;
     }
-    const schools = shrinkGroupMedians(summariseGrowthGroups(input.schoolIds, result.sgp, { minimumN: run.minimumN })).map(({ group, ...summary }) => ({ schoolId: group, ...summary }));
-    await progress(3, total);
+    const schools = schoolSummaries(input.schoolIds, input.gradeCodes, result.sgp, run.minimumN);
+    await progress(total - 1, total);
     const rows = input.studentIds.map((studentId, index) => ({
       runId: run.id,
       studentId,
@@ -328,6 +360,6 @@ export class GrowthService {
       );
     });
     await progress(total, total);
-    return { result: { runId: run.id, inputHash: input.inputHash, ...summary } };
+    return { result: { runId: run.id, inputHash: input.inputHash, orders: coefficients.matrices.length, ...summary } };
   }
 }
