@@ -254,6 +254,47 @@ describe('growth runs', () => {
     await ownStudent.get(`/api/growth/students/${target.id}/projection?runId=${run.id}&target=abc`).expect(400);
   }, 300_000);
 
+  it('two priors (most recent first): orders 1 and 2 as the core fits them, the highest order reported', async () => {
+    const db = t.db.dataSource;
+    const [{ id: math }] = await db.query(`SELECT id FROM indicators WHERE code = 'academic.exam.math'`);
+    const MIDTERM = { examType: 'midterm', examDate: '2024-11-10' };
+    // A midterm in the current term for 22 of every 25 students: the others get an order-1 SGP only.
+    const random = lcg(77);
+    const midterm = new Map<string, number>();
+    for (const [index, s] of students.entries()) {
+      if (index % 25 < 3) continue;
+      const value = Math.round(((s.prior ?? 60) * 0.5 + (s.current ?? 60) * 0.4 + 10 * random()) * 10) / 10;
+      midterm.set(s.id, value);
+      await db.query(
+        `INSERT INTO term_records (school_id, student_id, term_id, indicator_id, occasion_key, exam_type, occasion_date, numeric_value, full_marks, source) VALUES ($1, $2, $3, $4, 'midterm|2024-11-10', 'midterm', '2024-11-10', $5, 100, 'school_import')`,
+        [s.schoolId, s.id, currentTerm, math, value],
+      );
+    }
+    const { run, job } = await finishedRun(t.admin, mathRun({ priors: [{ termId: currentTerm, ...MIDTERM }, { termId: priorTerm, ...PRIOR_EXAM }] }));
+    expect(run.state).toBe('succeeded');
+    expect(job.result.orders).toBe(2);
+    expect(job.progress.total).toBe(7);
+    const cohort = students.filter((s) => s.current !== null);
+    const scores = {
+      current: Float64Array.from(cohort, (s) => s.current!),
+      priors: [Float64Array.from(cohort, (s) => midterm.get(s.id) ?? Number.NaN), Float64Array.from(cohort, (s) => s.prior ?? Number.NaN)],
+    };
+    const expected = studentGrowthPercentiles(scores, fitGrowthCoefficients(scores));
+    const rows = await storedStudents(run.id);
+    expect(rows.map((r) => r.sgp ?? 0)).toEqual(Array.from(expected.sgp));
+    expect(rows.map((r) => r.sgp_order ?? 0)).toEqual(Array.from(expected.order));
+    expect(new Set(rows.map((r) => r.sgp_order))).toEqual(new Set([1, 2, null]));
+    expect(rows.map((r) => r.prior_values)).toEqual(cohort.map((s) => [midterm.get(s.id) ?? null, s.prior]));
+    // The projection uses the highest order the history allows: current, midterm, last year's final.
+    const target = cohort.find((s) => midterm.has(s.id) && s.prior !== null)!;
+    const set = (await t.admin.get(`/api/growth/runs/${run.id}/coefficients`).expect(200)).body.coefficients as GrowthCoefficientSet;
+    const projection = (await t.admin.get(`/api/growth/students/${target.id}/projection?runId=${run.id}&target=70`).expect(200)).body;
+    const history = [target.current!, midterm.get(target.id)!, target.prior!];
+    const [p35, p50, p65] = growthTrajectories(set, history);
+    expect(projection.trajectories).toEqual({ p35, p50, p65 });
+    expect(projection.target.sgpNeeded).toBe(growthPercentileToReach(set, history, 70));
+  }, 300_000);
+
   it('any numeric indicator: a once-a-term count of another dimension', async () => {
     const { run } = await finishedRun(t.admin, { indicator: 'physical.fitness.rope_skip_1min', current: { termId: currentTerm }, priors: [{ termId: priorTerm }] });
     expect(run.state).toBe('succeeded');
