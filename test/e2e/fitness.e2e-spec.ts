@@ -186,6 +186,8 @@ describe('fitness service: stored results, aggregates vs targets, myopia (e2e)',
 
   it('recomputes when a raw value changes: a corrected 800 m time re-scores the student and the aggregates', async () => {
     const before = await resultOf('B');
+    // Unchanged raw data: the watermark matches, so a read does not recompute.
+    expect((await resultOf('B')).computedAt).toBe(before.computedAt);
     await importFile('fitness', [HEADER, fitnessRow('B', '2024-2025-1')]);
     const after = await resultOf('B');
     expect(after).toMatchObject({ status: 'scored', total: 86.7, level: '良好' });
@@ -224,6 +226,17 @@ describe('fitness service: stored results, aggregates vs targets, myopia (e2e)',
     const student = await signedInAs(t.app, db, [{ role: 'student', studentId: ids.A }]);
     expect((await student.get('/api/fitness/results').expect(200)).body.items.map((item: { studentId: string }) => item.studentId)).toEqual([ids.A, ids.A]);
     await student.get('/api/fitness/aggregates?level=class&schoolYear=2024-2025').expect(403);
+  });
+
+  it('student-level reads are audited for bureau callers; aggregate reads and school staff reads are not', async () => {
+    const audited = async () =>
+      (await db.query(`SELECT action, operation, target_type, outcome FROM audit_events WHERE operation LIKE 'GET /api/fitness/%' ORDER BY id`)) as { action: string; operation: string; target_type: string; outcome: string }[];
+    const before = (await audited()).length;
+    await t.admin.get(`/api/fitness/results?studentId=${ids.A}`).expect(200);
+    await t.admin.get('/api/fitness/aggregates?level=city&schoolYear=2024-2025').expect(200);
+    await schoolAdmin.get(`/api/fitness/results?studentId=${ids.A}`).expect(200);
+    const events = (await audited()).slice(before);
+    expect(events).toEqual([{ action: 'read.fitness', operation: `GET /api/fitness/results?studentId=${ids.A}`, target_type: 'fitness', outcome: 'success' }]);
   });
 
   it('bad query parameters and bodies are 400 with a code and both messages, and nothing is written', async () => {
