@@ -16,6 +16,9 @@ async function signIn(url: string, username: string, password: string): Promise<
  * The service as `npm start` runs it: embedded PostgreSQL by default (data kept between runs,
  * stopped cleanly on SIGTERM), DATABASE_URL when given, and a refusal to start on bad config.
  */
+// Each test starts real services on an embedded PostgreSQL; on a loaded 2-core machine that takes a while.
+jest.setTimeout(180_000);
+
 describe('service lifecycle', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wuyu-lifecycle-'));
   let password = '';
@@ -34,7 +37,7 @@ describe('service lifecycle', () => {
     const created = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js'), 'user:create', '--username', 'admin', '--role', 'city_admin'], {
       env: embeddedEnv(dataDir),
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: 120_000,
     });
     expect(created.status).toBe(0);
     password = /password: (\S+)/.exec(created.stdout)![1];
@@ -86,7 +89,7 @@ describe('service lifecycle', () => {
     const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
       env: embeddedEnv(dataDir, { PORT: 'eighty', LOG_LEVEL: 'chatty' }),
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: 60_000,
     });
     expect(result.status).toBe(78);
     expect(result.stderr).toMatch(/PORT must be a whole number/);

@@ -31,7 +31,7 @@ export async function killLeftoverServices(): Promise<void> {
 }
 
 /** Starts `node dist/src/main.js` as `npm start` would, and waits for the URL it prints. */
-export function startService(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<RunningService> {
+export function startService(env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<RunningService> {
   const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
     cwd: PROJECT_ROOT,
     env,
