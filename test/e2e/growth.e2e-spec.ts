@@ -128,8 +128,9 @@ describe('growth runs', () => {
       expect(job.body.type).toBe('growth-run');
       if (job.body.state === 'succeeded' || job.body.state === 'failed') {
         if (job.body.state === 'succeeded') {
-          // The read, two τ chains per fitted order, the scoring and the write.
-          expect(job.body.progress.total).toBe(3 + 2 * job.body.result.orders);
+          // The read, two τ chains per fitted order, the scoring and the write
+          // (a baseline-referenced run fits nothing: 3 steps.)
+          expect(job.body.progress.total).toBe(body.baselineRunId ? 3 : 3 + 2 * job.body.result.orders);
           expect(job.body.progress.done).toBe(job.body.progress.total);
         }
         return { job: job.body, run: (await client.get(`/api/growth/runs/${created.body.id}`).expect(200)).body };
@@ -181,6 +182,14 @@ describe('growth runs', () => {
     // Goodness of fit: the core's table on the same prior scores and SGPs.
     const fit = (await district.get(`/api/growth/runs/${run.id}/goodness-of-fit`).expect(200)).body.goodnessOfFit;
     expect(fit).toEqual(JSON.parse(JSON.stringify(growthGoodnessOfFit(scores.priors[0], expected.sgp))));
+
+    // Baseline-referenced: the stored matrices applied to the same data give the same SGPs.
+    const { run: baselined } = await finishedRun(district, mathRun({ baselineRunId: run.id }));
+    expect(baselined.state).toBe('succeeded');
+    expect(baselined.baselineRunId).toBe(run.id);
+    expect(baselined.parameters.baselineRunId).toBe(run.id);
+    expect((await storedStudents(baselined.id)).map((r) => [r.student_id, r.sgp, r.sgp_order])).toEqual(rows.map((r) => [r.student_id, r.sgp, r.sgp_order]));
+    expect((await district.get(`/api/growth/runs/${baselined.id}/coefficients`).expect(200)).body.coefficients).toEqual(coefficients);
 
     // Same data, same parameters → same hash, same SGPs.
     const { run: again } = await finishedRun(district, mathRun());
@@ -258,7 +267,7 @@ describe('growth runs', () => {
     const db = t.db.dataSource;
     const [{ id: math }] = await db.query(`SELECT id FROM indicators WHERE code = 'academic.exam.math'`);
     const MIDTERM = { examType: 'midterm', examDate: '2024-11-10' };
-    // A midterm in the current term for 22 of every 25 students: the others get an order-1 SGP only.
+    // A midterm in the current term for 22 of every 25 students (the others have no most recent prior, so no SGP).
     const random = lcg(77);
     const midterm = new Map<string, number>();
     for (const [index, s] of students.entries()) {
@@ -317,6 +326,8 @@ describe('growth runs', () => {
       [mathRun({ priors: [] }), 'VALIDATION_FAILED'],
       [mathRun({ minimumN: 0 }), 'VALIDATION_FAILED'],
       [mathRun({ current: { termId: 'not-a-uuid', ...CURRENT_EXAM } }), 'VALIDATION_FAILED'],
+      [mathRun({ baselineRunId: '00000000-0000-4000-8000-000000000000' }), 'INVALID_RUN'],
+      [mathRun({ indicator: 'physical.fitness.rope_skip_1min', current: { termId: currentTerm }, priors: [{ termId: priorTerm }], baselineRunId: (await db.query(`SELECT id FROM growth_runs WHERE indicator_code = 'academic.exam.math' AND state = 'succeeded' LIMIT 1`))[0].id }), 'INVALID_RUN'],
     ];
     for (const [body, code] of cases) {
       const response = await district.post('/api/growth/runs').send(body).expect(400);

@@ -7,6 +7,7 @@ import {
   ENGINE_VERSION,
   growthGoodnessOfFit,
   growthTauChains,
+  type GrowthCoefficientSet,
   growthPercentileToReach,
   growthTrajectories,
   percentileRanks,
@@ -40,6 +41,7 @@ export interface GrowthRunResponse {
   current: GrowthOccasion;
   priors: GrowthOccasion[];
   minimumN: number;
+  baselineRunId: string | null;
   parameters: Record<string, unknown> | null;
   inputHash: string | null;
   engineVersion: string | null;
@@ -58,6 +60,7 @@ export function toGrowthRunResponse(run: GrowthRun): GrowthRunResponse {
     current: run.current,
     priors: run.priors,
     minimumN: run.minimumN,
+    baselineRunId: run.baselineRunId,
     parameters: run.parameters,
     inputHash: run.inputHash,
     engineVersion: run.engineVersion,
@@ -155,10 +158,25 @@ export class GrowthService {
         throw new GrowthError('UNKNOWN_OCCASION', `no ${dto.indicator} values were recorded at ${occasionLabel(occasion)}`, `${occasionLabel(occasion)}没有${dto.indicator}的记录`, { occasion });
       }
     }
+    if (dto.baselineRunId !== undefined) {
+      const baseline = await this.dataSource.getRepository(GrowthRun).findOneBy({ id: dto.baselineRunId });
+      if (!baseline || baseline.state !== 'succeeded' || baseline.indicatorCode !== dto.indicator) {
+        throw new GrowthError('INVALID_RUN', `baseline run ${dto.baselineRunId} is not a succeeded run of ${dto.indicator}`, `基准运行${dto.baselineRunId}不是${dto.indicator}的已完成运行`, { baselineRunId: dto.baselineRunId });
+      }
+    }
     const repository = this.dataSource.getRepository(GrowthRun);
     // The run row first, so the job (which a worker may claim at once) always finds it.
     const run = await repository.save(
-      repository.create({ jobId: null, state: 'queued', indicatorCode: dto.indicator, current: plain[0], priors: plain.slice(1), minimumN: dto.minimumN ?? 10, createdBy: actorUserId }),
+      repository.create({
+        jobId: null,
+        state: 'queued',
+        indicatorCode: dto.indicator,
+        current: plain[0],
+        priors: plain.slice(1),
+        minimumN: dto.minimumN ?? 10,
+        baselineRunId: dto.baselineRunId ?? null,
+        createdBy: actorUserId,
+      }),
     );
     const job = await this.jobs.enqueue(GROWTH_JOB, { runId: run.id }, { createdBy: actorUserId });
     await repository.update({ id: run.id }, { jobId: job.id });
@@ -314,18 +332,27 @@ export class GrowthService {
       throw new GrowthError('NO_GROWTH_DATA', `only ${input.studentIds.length} students have a number at the current occasion; nothing to compare`, `当前场次只有${input.studentIds.length}名学生有成绩，无法计算`);
     }
     const scores = { current: input.current, priors: input.priors };
-    const plan = planGrowthFit(scores, { labels: { current: run.indicatorCode, priors: run.priors.map(occasionLabel) } });
-    const total = 3 + plan.tasks.length * growthTauChains(plan.taus).length;
-    let done = 1;
-    await progress(done, total);
-    let reported = Promise.resolve();
-    const coefficients = await fitGrowthInWorkers(plan, defaultGrowthThreads(), () => {
-      done += 1;
-      const step = done;
-      // Progress is informational: a failed progress write must not fail (or crash) the run.
-      reported = reported.then(() => progress(step, total)).catch(() => undefined);
-    });
-    await reported;
+    let coefficients: GrowthCoefficientSet;
+    let total = 3;
+    if (run.baselineRunId !== null) {
+      // Baseline-referenced: the stored norms, no fit.
+      const baseline = await this.getRun(run.baselineRunId);
+      coefficients = checkGrowthCoefficientSet(baseline.coefficients);
+      await progress(1, total);
+    } else {
+      const plan = planGrowthFit(scores, { labels: { current: run.indicatorCode, priors: run.priors.map(occasionLabel) } });
+      total = 3 + plan.tasks.length * growthTauChains(plan.taus).length;
+      let done = 1;
+      await progress(done, total);
+      let reported = Promise.resolve();
+      coefficients = await fitGrowthInWorkers(plan, defaultGrowthThreads(), () => {
+        done += 1;
+        const step = done;
+        // Progress is informational: a failed progress write must not fail (or crash) the run.
+        reported = reported.then(() => progress(step, total)).catch(() => undefined);
+      });
+      await reported;
+    }
     const result = studentGrowthPercentiles(scores, coefficients);
     const z = zScores(input.current, run.indicatorCode);
     const pr = percentileRanks(input.current, run.indicatorCode);
@@ -349,7 +376,7 @@ export class GrowthService {
       sgpOrder: result.order[index] === 0 ? null : result.order[index],
     }));
     const withSgp = rows.filter((row) => row.sgp !== null).length;
-    const parameters = { indicator: run.indicatorCode, current: run.current, priors: run.priors, minimumN: run.minimumN, taus: coefficients.taus.length, orders: coefficients.matrices.map((m) => m.order) };
+    const parameters = { indicator: run.indicatorCode, current: run.current, priors: run.priors, minimumN: run.minimumN, baselineRunId: run.baselineRunId, taus: coefficients.taus.length, orders: coefficients.matrices.map((m) => m.order) };
     const summary = { students: rows.length, withSgp, missingPrior: result.missingPrior, markedCurrent: input.markedCurrent, schools: schools.length };
     await this.dataSource.transaction(async (manager) => {
       for (let start = 0; start < rows.length; start += 1000) await manager.getRepository(GrowthStudentResult).insert(rows.slice(start, start + 1000));

@@ -41,6 +41,11 @@ export class CreateGrowthRunDto {
   @Min(1)
   @Max(1000)
   minimumN?: number;
+
+  /** Baseline-referenced growth: apply this succeeded run's stored matrices (same indicator) instead of fitting. */
+  @IsOptional()
+  @IsUUID()
+  baselineRunId?: string;
 }
 
 export class ListGrowthRunsQueryDto extends PageQueryDto {}

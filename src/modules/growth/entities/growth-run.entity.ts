@@ -42,6 +42,13 @@ export class GrowthRun {
   @Column({ type: 'jsonb' })
   priors: GrowthOccasion[];
 
+  /**
+   * Baseline-referenced growth: the succeeded run (same indicator) whose stored coefficient set is
+   * applied instead of fitting; null for a cohort-referenced run that fits its own matrices.
+   */
+  @Column({ type: 'uuid', nullable: true })
+  baselineRunId: string | null;
+
   /** Schools with fewer students with an SGP report n only. */
   @Column({ type: 'integer', default: 10 })
   minimumN: number;
