@@ -313,6 +313,41 @@ describe('growth runs', () => {
     expect(rows.map((r) => r.sgp)).toEqual(Array.from(expected.sgp));
   }, 300_000);
 
+  it('the fitness year total (stored fitness results by school year) is a growth indicator too', async () => {
+    const db = t.db.dataSource;
+    const random = lcg(4242);
+    const totals = new Map<string, [number, number | null]>();
+    for (const [index, s] of students.entries()) {
+      const before = Math.round((55 + 30 * random()) * 10) / 10;
+      const exempt = index % 50 === 7; // 免测 this year: no total
+      const now = exempt ? null : Math.round(Math.min(100, before * 0.85 + 12 + 8 * random()) * 10) / 10;
+      totals.set(s.id, [before, now]);
+      for (const [year, grade, total] of [['2023-2024', 'J1', before], ['2024-2025', 'J2', now]] as const) {
+        await db.query(
+          `INSERT INTO fitness_results (student_id, school_id, school_year, grade_code, sex, status, total, standard_version, engine_version) VALUES ($1, $2, $3, $4, '1', $5, $6, 'test', 'test')`,
+          [s.id, s.schoolId, year, grade, total === null ? 'exempt' : 'scored', total],
+        );
+      }
+    }
+    const { run } = await finishedRun(district, { indicator: 'fitness.year_total', current: { schoolYear: '2024-2025' }, priors: [{ schoolYear: '2023-2024' }] });
+    expect(run.state).toBe('succeeded');
+    expect(run.current).toEqual({ schoolYear: '2024-2025' });
+    const cohort = students.filter((s) => totals.get(s.id)![1] !== null);
+    expect(run.summary).toMatchObject({ students: cohort.length, markedCurrent: students.length - cohort.length });
+    const scores = { current: Float64Array.from(cohort, (s) => totals.get(s.id)![1]!), priors: [Float64Array.from(cohort, (s) => totals.get(s.id)![0])] };
+    const expected = studentGrowthPercentiles(scores, fitGrowthCoefficients(scores));
+    const rows = await storedStudents(run.id);
+    expect(rows.map((r) => r.student_id)).toEqual(cohort.map((s) => s.id));
+    expect(rows.map((r) => r.sgp)).toEqual(Array.from(expected.sgp));
+    const bySchool = (await t.admin.get(`/api/growth/runs/${run.id}/schools`).expect(200)).body.schools;
+    expect(bySchool.map((school: { byGrade: { gradeCode: string }[] }) => school.byGrade.map((g) => g.gradeCode))).toEqual([['J2'], ['J2'], ['J2']]);
+    // School years only; a year without results is refused.
+    await district.post('/api/growth/runs').send({ indicator: 'fitness.year_total', current: { termId: currentTerm }, priors: [{ schoolYear: '2023-2024' }] }).expect(400);
+    const missing = await district.post('/api/growth/runs').send({ indicator: 'fitness.year_total', current: { schoolYear: '2024-2025' }, priors: [{ schoolYear: '2019-2020' }] }).expect(400);
+    expect(missing.body.code).toBe('UNKNOWN_OCCASION');
+    await district.post('/api/growth/runs').send({ indicator: 'fitness.year_total', current: { schoolYear: '2024-25' }, priors: [{ schoolYear: '2023-2024' }] }).expect(400);
+  }, 300_000);
+
   it('bad input → 400 with code and messages, nothing written; a run that cannot be fitted fails with no student rows', async () => {
     const db = t.db.dataSource;
     const count = async () => Number((await db.query(`SELECT count(*) AS n FROM growth_runs`))[0].n);
@@ -327,6 +362,7 @@ describe('growth runs', () => {
       [mathRun({ minimumN: 0 }), 'VALIDATION_FAILED'],
       [mathRun({ current: { termId: 'not-a-uuid', ...CURRENT_EXAM } }), 'VALIDATION_FAILED'],
       [mathRun({ baselineRunId: '00000000-0000-4000-8000-000000000000' }), 'INVALID_RUN'],
+      [mathRun({ current: { schoolYear: '2024-2025' } }), 'INVALID_RUN'],
       [mathRun({ indicator: 'physical.fitness.rope_skip_1min', current: { termId: currentTerm }, priors: [{ termId: priorTerm }], baselineRunId: (await db.query(`SELECT id FROM growth_runs WHERE indicator_code = 'academic.exam.math' AND state = 'succeeded' LIMIT 1`))[0].id }), 'INVALID_RUN'],
     ];
     for (const [body, code] of cases) {

@@ -23,9 +23,9 @@ export interface GrowthInput {
  * a marker). O(students).
  */
 export async function readGrowthInput(manager: EntityManager, indicatorId: string, occasion: GrowthOccasion, priors: readonly GrowthOccasion[]): Promise<GrowthInput> {
-  const params: unknown[] = [indicatorId, occasion.termId, occasion.occasionKey];
+  const params: unknown[] = [indicatorId, occasion.termId, occasion.occasionKey ?? ''];
   const priorCtes = priors.map((prior, index) => {
-    params.push(prior.termId, prior.occasionKey);
+    params.push(prior.termId, prior.occasionKey ?? '');
     return `p${index + 1} AS (SELECT student_id, numeric_value AS value FROM term_records
              WHERE indicator_id = $1 AND term_id = $${params.length - 1}::uuid AND occasion_key = $${params.length} AND numeric_value IS NOT NULL)`;
   });
@@ -38,10 +38,41 @@ export async function readGrowthInput(manager: EntityManager, indicatorId: strin
      LEFT JOIN school_classes k ON k.id = e.class_id
      ORDER BY c.student_id`,
     params,
-  )) as { student_id: string; school_id: string; grade_code: string | null; value: string | null; priors: (string | null)[] }[];
+  )) as GrowthRow[];
+  return toGrowthInput(rows, priors.length);
+}
+
+/**
+ * The same input from the stored fitness year results (国家学生体质健康标准 totals, ADR 0501): every
+ * student with a result in the current school year; a result without a total (incomplete, 免测,
+ * 暂缓) counts as `markedCurrent`, and as missing when a prior. School and grade are the result's.
+ */
+export async function readFitnessGrowthInput(manager: EntityManager, occasion: GrowthOccasion, priors: readonly GrowthOccasion[]): Promise<GrowthInput> {
+  const params: unknown[] = [occasion.schoolYear, ...priors.map((prior) => prior.schoolYear)];
+  const rows = (await manager.query(
+    `SELECT c.student_id, c.school_id, c.grade_code, c.total::text AS value,
+            ARRAY[${priors.map((_, index) => `p${index + 1}.total::text`).join(', ')}] AS priors
+     FROM fitness_results c
+     ${priors.map((_, index) => `LEFT JOIN fitness_results p${index + 1} ON p${index + 1}.student_id = c.student_id AND p${index + 1}.school_year = $${index + 2}`).join('\n     ')}
+     WHERE c.school_year = $1
+     ORDER BY c.student_id`,
+    params,
+  )) as GrowthRow[];
+  return toGrowthInput(rows, priors.length);
+}
+
+interface GrowthRow {
+  student_id: string;
+  school_id: string;
+  grade_code: string | null;
+  value: string | null;
+  priors: (string | null)[];
+}
+
+function toGrowthInput(rows: readonly GrowthRow[], priorCount: number): GrowthInput {
   const kept = rows.filter((row) => row.value !== null);
   const current = Float64Array.from(kept, (row) => Number(row.value));
-  const priorColumns = priors.map((_, k) => Float64Array.from(kept, (row) => (row.priors[k] === null ? Number.NaN : Number(row.priors[k]))));
+  const priorColumns = Array.from({ length: priorCount }, (_, k) => Float64Array.from(kept, (row) => (row.priors[k] === null ? Number.NaN : Number(row.priors[k]))));
   const studentIds = kept.map((row) => row.student_id);
   const schoolIds = kept.map((row) => row.school_id);
   const gradeCodes = kept.map((row) => row.grade_code);

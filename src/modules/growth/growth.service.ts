@@ -25,7 +25,7 @@ import { JobsWorker } from '../jobs/jobs.worker';
 import type { CreateGrowthRunDto, GrowthOccasionDto, ListGrowthRunsQueryDto } from './dto/growth-run.dto';
 import { type GrowthOccasion, GrowthRun } from './entities/growth-run.entity';
 import { GrowthStudentResult } from './entities/growth-student-result.entity';
-import { readGrowthInput } from './growth-input';
+import { readFitnessGrowthInput, readGrowthInput } from './growth-input';
 import { GrowthError, growthNotFound } from './growth.errors';
 
 export const GROWTH_JOB = 'growth-run';
@@ -110,8 +110,12 @@ export function schoolSummaries(schoolIds: readonly string[], gradeCodes: readon
   }));
 }
 
-const occasionOf = (dto: GrowthOccasionDto): GrowthOccasion => ({ termId: dto.termId, occasionKey: dto.examType ? `${dto.examType}|${dto.examDate}` : '' });
-const occasionLabel = (o: GrowthOccasion) => `${o.termId}${o.occasionKey ? ` ${o.occasionKey}` : ''}`;
+/** The fitness year total (fitness_results.total, one per student and school year) as a growth indicator. */
+export const FITNESS_YEAR_TOTAL = 'fitness.year_total';
+
+const occasionOf = (dto: GrowthOccasionDto, fitness: boolean): GrowthOccasion =>
+  fitness ? { schoolYear: dto.schoolYear } : { termId: dto.termId, occasionKey: dto.examType ? `${dto.examType}|${dto.examDate}` : '' };
+const occasionLabel = (o: GrowthOccasion) => o.schoolYear ?? `${o.termId}${o.occasionKey ? ` ${o.occasionKey}` : ''}`;
 
 /**
  * Student growth percentiles in the service (issue 11, points 4–5; ADR 0701). A run is one
@@ -131,39 +135,35 @@ export class GrowthService {
   /** Validates the run (indicator numeric, occasions distinct and recorded), then queues its job. */
   async enqueueRun(dto: CreateGrowthRunDto, actorUserId: string): Promise<GrowthRun> {
     const occasions = [dto.current, ...dto.priors];
+    const fitness = dto.indicator === FITNESS_YEAR_TOTAL;
     for (const occasion of occasions) {
+      if (fitness && (occasion.schoolYear === undefined || occasion.termId !== undefined || occasion.examType !== undefined || occasion.examDate !== undefined)) {
+        throw new GrowthError('INVALID_RUN', `${FITNESS_YEAR_TOTAL} occasions are school years: give schoolYear only`, `${FITNESS_YEAR_TOTAL}的场次为学年：只填 schoolYear`);
+      }
+      if (!fitness && (occasion.termId === undefined || occasion.schoolYear !== undefined)) {
+        throw new GrowthError('INVALID_RUN', 'an occasion of a catalogue indicator needs termId (schoolYear is for the fitness year total only)', '指标场次须给出 termId（schoolYear 仅用于体质健康学年总分）');
+      }
       if ((occasion.examType === undefined) !== (occasion.examDate === undefined)) {
         throw new GrowthError('INVALID_RUN', 'an exam occasion needs both examType and examDate (neither for a once-a-term indicator)', '考试场次须同时给出考试类型和考试日期（每学期一次的指标两者都不填）');
       }
     }
-    const plain = occasions.map(occasionOf);
+    const plain = occasions.map((occasion) => occasionOf(occasion, fitness));
     for (let a = 0; a < plain.length; a += 1) {
       for (let b = a + 1; b < plain.length; b += 1) {
-        if (plain[a].termId === plain[b].termId && plain[a].occasionKey === plain[b].occasionKey) {
+        if (plain[a].termId === plain[b].termId && plain[a].occasionKey === plain[b].occasionKey && plain[a].schoolYear === plain[b].schoolYear) {
           throw new GrowthError('INVALID_RUN', `occasion ${occasionLabel(plain[b])} is named twice; the current occasion and the priors must differ`, `场次“${occasionLabel(plain[b])}”重复；当前场次与前测须各不相同`);
         }
       }
     }
-    const [indicator] = (await this.dataSource.query(`SELECT id, value_type FROM indicators WHERE code = $1`, [dto.indicator])) as { id: string; value_type: string }[];
-    if (!indicator || !NUMERIC_VALUE_TYPES.includes(indicator.value_type)) {
-      throw new GrowthError('UNKNOWN_INDICATOR', `${dto.indicator} is not a numeric indicator of the catalogue`, `${dto.indicator}不是指标目录中的数值型指标`, { indicator: dto.indicator });
-    }
-    for (const occasion of plain) {
-      const [row] = (await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM term_records WHERE indicator_id = $1 AND term_id = $2 AND occasion_key = $3) AS found`, [
-        indicator.id,
-        occasion.termId,
-        occasion.occasionKey,
-      ])) as { found: boolean }[];
-      if (!row.found) {
-        throw new GrowthError('UNKNOWN_OCCASION', `no ${dto.indicator} values were recorded at ${occasionLabel(occasion)}`, `${occasionLabel(occasion)}没有${dto.indicator}的记录`, { occasion });
+    if (fitness) {
+      for (const occasion of plain) {
+        const [row] = (await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM fitness_results WHERE school_year = $1) AS found`, [occasion.schoolYear])) as { found: boolean }[];
+        if (!row.found) {
+          throw new GrowthError('UNKNOWN_OCCASION', `no fitness year results are stored for ${occasion.schoolYear}`, `${occasion.schoolYear}学年没有体质健康结果`, { occasion });
+        }
       }
-    }
-    if (dto.baselineRunId !== undefined) {
-      const baseline = await this.dataSource.getRepository(GrowthRun).findOneBy({ id: dto.baselineRunId });
-      if (!baseline || baseline.state !== 'succeeded' || baseline.indicatorCode !== dto.indicator) {
-        throw new GrowthError('INVALID_RUN', `baseline run ${dto.baselineRunId} is not a succeeded run of ${dto.indicator}`, `基准运行${dto.baselineRunId}不是${dto.indicator}的已完成运行`, { baselineRunId: dto.baselineRunId });
-      }
-    }
+    } else await this.assertIndicatorOccasions(dto.indicator, plain);
+    await this.assertBaseline(dto);
     const repository = this.dataSource.getRepository(GrowthRun);
     // The run row first, so the job (which a worker may claim at once) always finds it.
     const run = await repository.save(
@@ -183,6 +183,33 @@ export class GrowthService {
     run.jobId = job.id;
     this.worker.kick();
     return run;
+  }
+
+  /** A numeric catalogue indicator with records at every occasion, or 400. */
+  private async assertIndicatorOccasions(code: string, occasions: readonly GrowthOccasion[]): Promise<void> {
+    const [indicator] = (await this.dataSource.query(`SELECT id, value_type FROM indicators WHERE code = $1`, [code])) as { id: string; value_type: string }[];
+    if (!indicator || !NUMERIC_VALUE_TYPES.includes(indicator.value_type)) {
+      throw new GrowthError('UNKNOWN_INDICATOR', `${code} is not a numeric indicator of the catalogue (or ${FITNESS_YEAR_TOTAL})`, `${code}不是指标目录中的数值型指标（也不是${FITNESS_YEAR_TOTAL}）`, { indicator: code });
+    }
+    for (const occasion of occasions) {
+      const [row] = (await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM term_records WHERE indicator_id = $1 AND term_id = $2 AND occasion_key = $3) AS found`, [
+        indicator.id,
+        occasion.termId,
+        occasion.occasionKey,
+      ])) as { found: boolean }[];
+      if (!row.found) {
+        throw new GrowthError('UNKNOWN_OCCASION', `no ${code} values were recorded at ${occasionLabel(occasion)}`, `${occasionLabel(occasion)}没有${code}的记录`, { occasion });
+      }
+    }
+  }
+
+  /** A baseline must be a succeeded run of the same indicator, or 400. */
+  private async assertBaseline(dto: CreateGrowthRunDto): Promise<void> {
+    if (dto.baselineRunId === undefined) return;
+    const baseline = await this.dataSource.getRepository(GrowthRun).findOneBy({ id: dto.baselineRunId });
+    if (!baseline || baseline.state !== 'succeeded' || baseline.indicatorCode !== dto.indicator) {
+      throw new GrowthError('INVALID_RUN', `baseline run ${dto.baselineRunId} is not a succeeded run of ${dto.indicator}`, `基准运行${dto.baselineRunId}不是${dto.indicator}的已完成运行`, { baselineRunId: dto.baselineRunId });
+    }
   }
 
   async listRuns(query: ListGrowthRunsQueryDto): Promise<Page<GrowthRun>> {
@@ -325,9 +352,12 @@ export class GrowthService {
     await this.dataSource.query(`UPDATE growth_runs SET state = 'running' WHERE id = $1`, [run.id]);
     // Steps: the read, each (order, τ chain) fit, the scoring, the write; the total is known once the orders are.
     await progress(0, null);
-    const [indicator] = (await this.dataSource.query(`SELECT id FROM indicators WHERE code = $1`, [run.indicatorCode])) as { id: string }[];
     // One snapshot for the whole read.
-    const input = await this.dataSource.transaction('REPEATABLE READ', (manager: EntityManager) => readGrowthInput(manager, indicator.id, run.current, run.priors));
+    const input = await this.dataSource.transaction('REPEATABLE READ', async (manager: EntityManager) => {
+      if (run.indicatorCode === FITNESS_YEAR_TOTAL) return readFitnessGrowthInput(manager, run.current, run.priors);
+      const [indicator] = (await manager.query(`SELECT id FROM indicators WHERE code = $1`, [run.indicatorCode])) as { id: string }[];
+      return readGrowthInput(manager, indicator.id, run.current, run.priors);
+    });
     if (input.studentIds.length < 2) {
       throw new GrowthError('NO_GROWTH_DATA', `only ${input.studentIds.length} students have a number at the current occasion; nothing to compare`, `当前场次只有${input.studentIds.length}名学生有成绩，无法计算`);
     }

@@ -5,8 +5,15 @@ import { EXAM_TYPES } from '../../intake/dimensions';
 
 /** An occasion: a term and, for exam scores, the exam (type + date); neither for once-a-term indicators. */
 export class GrowthOccasionDto {
+  /** Required for catalogue indicators. */
+  @IsOptional()
   @IsUUID()
-  termId: string;
+  termId?: string;
+
+  /** Required for the fitness year total (`fitness.year_total`), instead of a term. */
+  @IsOptional()
+  @Matches(/^\d{4}-\d{4}$/, { message: 'schoolYear must look like 2024-2025' })
+  schoolYear?: string;
 
   @IsOptional()
   @IsIn(EXAM_TYPES)
@@ -18,7 +25,7 @@ export class GrowthOccasionDto {
 }
 
 export class CreateGrowthRunDto {
-  /** A numeric indicator's code: `academic.exam.math`, a fitness or art total, … */
+  /** A numeric indicator's code (`academic.exam.math`, `physical.fitness.rope_skip_1min`, …) or `fitness.year_total`. */
   @IsString()
   @MaxLength(100)
   @Matches(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/, { message: 'indicator must be an indicator code such as academic.exam.math' })

@@ -1,10 +1,15 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** One occasion of a growth run: a term and, for exams, the exam (type + date); '' for once-a-term indicators. */
+/**
+ * One occasion of a growth run. For an indicator of the catalogue: a term and, for exams, the exam
+ * (type + date) — term_records.occasion_key `final|2025-01-15`, or '' for once-a-term indicators.
+ * For the fitness year total (`fitness.year_total`, from fitness_results): a school year.
+ */
 export interface GrowthOccasion {
-  readonly termId: string;
-  /** term_records.occasion_key: `final|2025-01-15`, or '' for an indicator recorded once a term. */
-  readonly occasionKey: string;
+  readonly termId?: string;
+  readonly occasionKey?: string;
+  /** `2024-2025` (fitness year total only). */
+  readonly schoolYear?: string;
 }
 
 /**
