@@ -142,9 +142,20 @@ describe('growth runs', () => {
 
   async function storedStudents(runId: string) {
     return (await t.db.dataSource.query(
-      `SELECT student_id, school_id, value, z_score, percentile_rank, prior_values, sgp, sgp_order FROM growth_student_results WHERE run_id = $1 ORDER BY student_id`,
+      `SELECT student_id, school_id, value, z_score, percentile_rank, prior_values, prior_z_scores, prior_percentile_ranks, sgp, sgp_order FROM growth_student_results WHERE run_id = $1 ORDER BY student_id`,
       [runId],
-    )) as { student_id: string; school_id: string; value: number; z_score: number; percentile_rank: number; prior_values: (number | null)[]; sgp: number | null; sgp_order: number | null }[];
+    )) as {
+      student_id: string;
+      school_id: string;
+      value: number;
+      z_score: number;
+      percentile_rank: number;
+      prior_values: (number | null)[];
+      prior_z_scores: (number | null)[];
+      prior_percentile_ranks: (number | null)[];
+      sgp: number | null;
+      sgp_order: number | null;
+    }[];
   }
 
   it('stores the SGPs, z-scores and percentile ranks the scoring core computes on the same data; re-running gives identical results', async () => {
@@ -171,6 +182,15 @@ describe('growth runs', () => {
       expect(row.prior_values).toEqual([cohort[index].prior]);
       expect(row.z_score).toBeCloseTo(z[index], 12);
       expect(row.percentile_rank).toBeCloseTo(pr[index], 12);
+    });
+    // The prior's z-score and percentile rank among the students who have it.
+    const withPrior = cohort.flatMap((c, index) => (c.prior === null ? [] : [index]));
+    const priorZ = zScores(Float64Array.from(withPrior, (index) => cohort[index].prior!));
+    const priorPr = percentileRanks(Float64Array.from(withPrior, (index) => cohort[index].prior!));
+    expect(rows.filter((row) => row.prior_values[0] === null).every((row) => row.prior_z_scores[0] === null && row.prior_percentile_ranks[0] === null)).toBe(true);
+    withPrior.forEach((index, k) => {
+      expect(rows[index].prior_z_scores[0]).toBeCloseTo(priorZ[k], 12);
+      expect(rows[index].prior_percentile_ranks[0]).toBeCloseTo(priorPr[k], 12);
     });
     // The stored matrices are the core's (knots, boundaries, LOSS/HOSS, N per order).
     const coefficients = (await district.get(`/api/growth/runs/${run.id}/coefficients`).expect(200)).body.coefficients as GrowthCoefficientSet;
@@ -237,6 +257,8 @@ describe('growth runs', () => {
     const profile = (await ownStudent.get(`/api/growth/students/${target.id}`).expect(200)).body;
     const entry = profile.entries.find((e: { runId: string }) => e.runId === run.id);
     expect(entry).toMatchObject({ indicator: 'academic.exam.math', schoolId: schools[0], value: target.current, priorValues: [target.prior] });
+    expect(entry.priorZScores).toEqual([expect.any(Number)]);
+    expect(entry.priorPercentileRanks).toEqual([expect.any(Number)]);
     expect(entry.sgp).toBeGreaterThanOrEqual(1);
     expect(entry.sgpOrder).toBe(1);
     await schoolAdmin.get(`/api/growth/students/${target.id}`).expect(200);

@@ -82,9 +82,33 @@ export interface GrowthProfileEntry {
   zScore: number;
   percentileRank: number;
   priorValues: (number | null)[];
+  priorZScores: (number | null)[];
+  priorPercentileRanks: (number | null)[];
   sgp: number | null;
   sgpOrder: number | null;
   finishedAt: string | null;
+}
+
+/**
+ * z-scores and percentile ranks of one prior column among the students who have it (null where
+ * missing); all null when fewer than two values or all equal (no standing can be defined).
+ */
+function standingsOf(column: Float64Array, name: string): { z: (number | null)[]; pr: (number | null)[] } {
+  const present: number[] = [];
+  column.forEach((value, index) => {
+    if (!Number.isNaN(value)) present.push(index);
+  });
+  const z: (number | null)[] = Array.from(column, () => null);
+  const pr: (number | null)[] = Array.from(column, () => null);
+  const values = Float64Array.from(present, (index) => column[index]);
+  if (values.length < 2 || values.every((value) => value === values[0])) return { z, pr };
+  const zs = zScores(values, name);
+  const prs = percentileRanks(values, name);
+  present.forEach((index, k) => {
+    z[index] = zs[k];
+    pr[index] = prs[k];
+  });
+  return { z, pr };
 }
 
 /**
@@ -255,7 +279,7 @@ export class GrowthService {
     const rowParams: unknown[] = [studentId];
     const rowScope = studentInScopeSql(scope, { studentIdColumn: 'g.student_id', schoolIdColumn: 'g.school_id' }, rowParams);
     const rows = (await this.dataSource.query(
-      `SELECT g.run_id, g.school_id, g.value, g.z_score, g.percentile_rank, g.prior_values, g.sgp, g.sgp_order,
+      `SELECT g.run_id, g.school_id, g.value, g.z_score, g.percentile_rank, g.prior_values, g.prior_z_scores, g.prior_percentile_ranks, g.sgp, g.sgp_order,
               r.indicator_code, r.current, r.priors, r.finished_at
        FROM growth_student_results g JOIN growth_runs r ON r.id = g.run_id
        WHERE g.student_id = $1 AND r.state = 'succeeded' AND ${rowScope}
@@ -268,6 +292,8 @@ export class GrowthService {
       z_score: number;
       percentile_rank: number;
       prior_values: (number | null)[];
+      prior_z_scores: (number | null)[];
+      prior_percentile_ranks: (number | null)[];
       sgp: number | null;
       sgp_order: number | null;
       indicator_code: string;
@@ -287,6 +313,8 @@ export class GrowthService {
         zScore: row.z_score,
         percentileRank: row.percentile_rank,
         priorValues: row.prior_values,
+        priorZScores: row.prior_z_scores,
+        priorPercentileRanks: row.prior_percentile_ranks,
         sgp: row.sgp,
         sgpOrder: row.sgp_order,
         finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : null,
@@ -394,6 +422,7 @@ export class GrowthService {
     }
     const schools = schoolSummaries(input.schoolIds, input.gradeCodes, result.sgp, run.minimumN);
     await progress(total - 1, total);
+    const priorStandings = input.priors.map((column) => standingsOf(column, run.indicatorCode));
     const rows = input.studentIds.map((studentId, index) => ({
       runId: run.id,
       studentId,
@@ -402,6 +431,8 @@ export class GrowthService {
       zScore: z[index],
       percentileRank: pr[index],
       priorValues: input.priors.map((column) => (Number.isNaN(column[index]) ? null : column[index])),
+      priorZScores: priorStandings.map((standing) => standing.z[index]),
+      priorPercentileRanks: priorStandings.map((standing) => standing.pr[index]),
       sgp: result.sgp[index] === 0 ? null : result.sgp[index],
       sgpOrder: result.order[index] === 0 ? null : result.order[index],
     }));

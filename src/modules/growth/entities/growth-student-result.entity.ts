@@ -2,7 +2,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * One student's growth in one run: the current value, its cohort z-score and percentile rank,
- * the prior values (most recent first, null where missing) and the SGP with its order (null
+ * the prior values (most recent first, null where missing) with their z-scores and percentile
+ * ranks and the SGP with its order (null
  * where the student has no most recent prior). `schoolId` (the current record's school) is on the
  * row for scope.
  */
@@ -30,6 +31,14 @@ export class GrowthStudentResult {
 
   @Column({ type: 'jsonb' })
   priorValues: (number | null)[];
+
+  /** z-score of each prior among the run's students who have that prior (null where missing). */
+  @Column({ type: 'jsonb', default: () => `'[]'` })
+  priorZScores: (number | null)[];
+
+  /** Percentile rank of each prior among the run's students who have that prior (null where missing). */
+  @Column({ type: 'jsonb', default: () => `'[]'` })
+  priorPercentileRanks: (number | null)[];
 
   @Column({ type: 'smallint', nullable: true })
   sgp: number | null;
