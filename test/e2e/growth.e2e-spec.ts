@@ -335,6 +335,44 @@ describe('growth runs', () => {
     expect(rows.map((r) => r.sgp)).toEqual(Array.from(expected.sgp));
   }, 300_000);
 
+  it('the 艺术素质测评 total (基础 + 学业 + 发展, recorded as parts) is a growth indicator; a missing part means no total', async () => {
+    const db = t.db.dataSource;
+    const parts = (await db.query(
+      `SELECT code, id FROM indicators WHERE code IN ('aesthetic.assessment.basic', 'aesthetic.assessment.academic', 'aesthetic.assessment.development') ORDER BY code`,
+    )) as { code: string; id: string }[];
+    const partId = (code: string) => parts.find((p) => p.code === code)!.id;
+    const random = lcg(777);
+    const totals = new Map<string, [number, number | null]>();
+    for (const [index, s] of students.entries()) {
+      const before = [Math.round(20 + 20 * random()), Math.round(25 + 25 * random()), Math.round(20 * random())];
+      const now = [Math.min(40, before[0] + Math.round(6 * random())), Math.min(50, before[1] + Math.round(8 * random())), Math.round(20 * random())];
+      const missingPart = index % 40 === 3; // no 发展 score this term: no total
+      totals.set(s.id, [before[0] + before[1] + before[2], missingPart ? null : now[0] + now[1] + now[2]]);
+      for (const [term, values] of [[priorTerm, before], [currentTerm, now]] as const) {
+        for (const [k, code] of ['aesthetic.assessment.basic', 'aesthetic.assessment.academic', 'aesthetic.assessment.development'].entries()) {
+          if (missingPart && term === currentTerm && code === 'aesthetic.assessment.development') continue;
+          await db.query(
+            `INSERT INTO term_records (school_id, student_id, term_id, indicator_id, occasion_key, numeric_value, source) VALUES ($1, $2, $3, $4, '', $5, 'school_import')`,
+            [s.schoolId, s.id, term, partId(code), values[k]],
+          );
+        }
+      }
+    }
+    const { run } = await finishedRun(district, { indicator: 'aesthetic.assessment.total', current: { termId: currentTerm }, priors: [{ termId: priorTerm }] });
+    expect(run.state).toBe('succeeded');
+    const cohort = students.filter((s) => totals.get(s.id)![1] !== null);
+    const scores = { current: Float64Array.from(cohort, (s) => totals.get(s.id)![1]!), priors: [Float64Array.from(cohort, (s) => totals.get(s.id)![0])] };
+    const expected = studentGrowthPercentiles(scores, fitGrowthCoefficients(scores));
+    const rows = await storedStudents(run.id);
+    expect(rows.map((r) => r.student_id)).toEqual(cohort.map((s) => s.id));
+    expect(rows.map((r) => r.sgp)).toEqual(Array.from(expected.sgp));
+    // a term without any art assessment is refused, and so is an exam occasion for a once-a-term total
+    const empty = await district.post('/api/growth/runs').send({ indicator: 'aesthetic.assessment.total', current: { termId: currentTerm }, priors: [{ termId: '00000000-0000-4000-8000-000000000000' }] }).expect(400);
+    expect(empty.body.code).toBe('UNKNOWN_OCCASION');
+    const exam = await district.post('/api/growth/runs').send({ indicator: 'aesthetic.assessment.total', current: { termId: currentTerm, ...CURRENT_EXAM }, priors: [{ termId: priorTerm }] }).expect(400);
+    expect(exam.body.code).toBe('INVALID_RUN');
+  }, 300_000);
+
   it('the fitness year total (stored fitness results by school year) is a growth indicator too', async () => {
     const db = t.db.dataSource;
     const random = lcg(4242);

@@ -43,6 +43,33 @@ export async function readGrowthInput(manager: EntityManager, indicatorId: strin
 }
 
 /**
+ * The same input for a derived total: the sum of several once-a-term indicators of one term
+ * (e.g. the 艺术素质测评 total = 基础 + 学业 + 发展). A student has a total only when every part is a
+ * number that term; a missing part or a marker (缺考/免考/缓考) means no total, never a smaller one.
+ */
+export async function readSummedGrowthInput(manager: EntityManager, partIds: readonly string[], occasion: GrowthOccasion, priors: readonly GrowthOccasion[]): Promise<GrowthInput> {
+  const terms = [occasion.termId, ...priors.map((prior) => prior.termId)];
+  const rows = (await manager.query(
+    `WITH totals AS (
+       SELECT student_id, term_id, min(school_id::text)::uuid AS school_id,
+              CASE WHEN count(numeric_value) = $3 THEN sum(numeric_value) END AS value
+       FROM term_records
+       WHERE indicator_id = ANY($1::uuid[]) AND term_id = ANY($2::uuid[]) AND occasion_key = ''
+       GROUP BY student_id, term_id)
+     SELECT c.student_id, c.school_id, k.grade_code, c.value::text AS value,
+            ARRAY[${priors.map((_, index) => `p${index + 1}.value::text`).join(', ')}] AS priors
+     FROM totals c
+     ${priors.map((_, index) => `LEFT JOIN totals p${index + 1} ON p${index + 1}.student_id = c.student_id AND p${index + 1}.term_id = $${index + 5}::uuid`).join(' ')}
+     LEFT JOIN enrolments e ON e.student_id = c.student_id AND e.term_id = $4::uuid
+     LEFT JOIN school_classes k ON k.id = e.class_id
+     WHERE c.term_id = $4::uuid
+     ORDER BY c.student_id`,
+    [partIds, terms, partIds.length, occasion.termId, ...priors.map((prior) => prior.termId)],
+  )) as GrowthRow[];
+  return toGrowthInput(rows, priors.length);
+}
+
+/**
  * The same input from the stored fitness year results (国家学生体质健康标准 totals, ADR 0501): every
  * student with a result in the current school year; a result without a total (incomplete, 免测,
  * 暂缓) counts as `markedCurrent`, and as missing when a prior. School and grade are the result's.

@@ -25,7 +25,7 @@ import { JobsWorker } from '../jobs/jobs.worker';
 import type { CreateGrowthRunDto, GrowthOccasionDto, ListGrowthRunsQueryDto } from './dto/growth-run.dto';
 import { type GrowthOccasion, GrowthRun } from './entities/growth-run.entity';
 import { GrowthStudentResult } from './entities/growth-student-result.entity';
-import { readFitnessGrowthInput, readGrowthInput } from './growth-input';
+import { readFitnessGrowthInput, readGrowthInput, readSummedGrowthInput } from './growth-input';
 import { GrowthError, growthNotFound } from './growth.errors';
 
 export const GROWTH_JOB = 'growth-run';
@@ -137,6 +137,14 @@ export function schoolSummaries(schoolIds: readonly string[], gradeCodes: readon
 /** The fitness year total (fitness_results.total, one per student and school year) as a growth indicator. */
 export const FITNESS_YEAR_TOTAL = 'fitness.year_total';
 
+/**
+ * Derived totals that are growth indicators too: the sum of their parts in a term. The 艺术素质测评
+ * total (基础 40 + 学业 50 + 发展 20, DOMAIN.md) is recorded as its three parts.
+ */
+export const DERIVED_TOTALS: Readonly<Record<string, readonly string[]>> = {
+  'aesthetic.assessment.total': ['aesthetic.assessment.basic', 'aesthetic.assessment.academic', 'aesthetic.assessment.development'],
+};
+
 const occasionOf = (dto: GrowthOccasionDto, fitness: boolean): GrowthOccasion =>
   fitness ? { schoolYear: dto.schoolYear } : { termId: dto.termId, occasionKey: dto.examType ? `${dto.examType}|${dto.examDate}` : '' };
 const occasionLabel = (o: GrowthOccasion) => o.schoolYear ?? `${o.termId}${o.occasionKey ? ` ${o.occasionKey}` : ''}`;
@@ -209,8 +217,20 @@ export class GrowthService {
     return run;
   }
 
-  /** A numeric catalogue indicator with records at every occasion, or 400. */
+  /** A numeric catalogue indicator (or a derived total) with records at every occasion, or 400. */
   private async assertIndicatorOccasions(code: string, occasions: readonly GrowthOccasion[]): Promise<void> {
+    const parts = DERIVED_TOTALS[code];
+    if (parts) {
+      for (const occasion of occasions) {
+        if (occasion.occasionKey !== '') throw new GrowthError('INVALID_RUN', `${code} is a once-a-term total: give termId only`, `${code}为每学期一次的总分：只填 termId`);
+        const [row] = (await this.dataSource.query(
+          `SELECT EXISTS (SELECT 1 FROM term_records r JOIN indicators i ON i.id = r.indicator_id WHERE i.code = ANY($1) AND r.term_id = $2 AND r.occasion_key = '') AS found`,
+          [parts, occasion.termId],
+        )) as { found: boolean }[];
+        if (!row.found) throw new GrowthError('UNKNOWN_OCCASION', `no ${code} parts were recorded at ${occasionLabel(occasion)}`, `${occasionLabel(occasion)}没有${code}的分项记录`, { occasion });
+      }
+      return;
+    }
     const [indicator] = (await this.dataSource.query(`SELECT id, value_type FROM indicators WHERE code = $1`, [code])) as { id: string; value_type: string }[];
     if (!indicator || !NUMERIC_VALUE_TYPES.includes(indicator.value_type)) {
       throw new GrowthError('UNKNOWN_INDICATOR', `${code} is not a numeric indicator of the catalogue (or ${FITNESS_YEAR_TOTAL})`, `${code}不是指标目录中的数值型指标（也不是${FITNESS_YEAR_TOTAL}）`, { indicator: code });
@@ -383,6 +403,11 @@ export class GrowthService {
     // One snapshot for the whole read.
     const input = await this.dataSource.transaction('REPEATABLE READ', async (manager: EntityManager) => {
       if (run.indicatorCode === FITNESS_YEAR_TOTAL) return readFitnessGrowthInput(manager, run.current, run.priors);
+      const parts = DERIVED_TOTALS[run.indicatorCode];
+      if (parts) {
+        const partRows = (await manager.query(`SELECT id FROM indicators WHERE code = ANY($1) ORDER BY code`, [parts])) as { id: string }[];
+        return readSummedGrowthInput(manager, partRows.map((row) => row.id), run.current, run.priors);
+      }
       const [indicator] = (await manager.query(`SELECT id FROM indicators WHERE code = $1`, [run.indicatorCode])) as { id: string }[];
       return readGrowthInput(manager, indicator.id, run.current, run.priors);
     });
