@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import type { Page } from '../../common/http/pagination';
 import { ParseIdPipe } from '../../common/http/parse-id.pipe';
 import type { Actor } from '../auth/actor';
-import { CurrentActor, RequirePermission } from '../auth/auth.decorators';
+import { CurrentActor, RequirePermission, AuditedRead } from '../auth/auth.decorators';
 import { CatalogueService } from './catalogue.service';
 import { CreateIndicatorDto, type IndicatorResponse, ListIndicatorsQueryDto, toIndicatorResponse } from './dto/indicator.dto';
 import {
@@ -60,12 +60,14 @@ export class TermRecordsController {
   constructor(private readonly records: RecordsService) {}
 
   @Get()
+  @AuditedRead('term_record')
   @RequirePermission('students.read')
   list(@Query() query: ListTermRecordsQueryDto, @CurrentActor() actor: Actor): Promise<Page<TermRecordResponse>> {
     return this.records.listTermRecords(actor.readScope, query);
   }
 
   @Get(':id')
+  @AuditedRead('term_record')
   @RequirePermission('students.read')
   get(@Param('id', uuid) id: string, @CurrentActor() actor: Actor): Promise<TermRecordResponse> {
     return this.records.getTermRecord(actor.readScope, id);
@@ -73,6 +75,7 @@ export class TermRecordsController {
 
   /** Every version, oldest first, the current one last: values, who set them, when. */
   @Get(':id/history')
+  @AuditedRead('term_record')
   @RequirePermission('students.read')
   history(@Param('id', uuid) id: string, @CurrentActor() actor: Actor): Promise<RecordHistoryResponse> {
     return this.records.termRecordHistory(actor.readScope, id);
@@ -89,24 +92,28 @@ export class ActivityRecordsController {
   ) {}
 
   @Get()
+  @AuditedRead('activity_record')
   @RequirePermission('students.read')
   list(@Query() query: ListActivityRecordsQueryDto, @CurrentActor() actor: Actor): Promise<Page<ActivityRecordResponse>> {
     return this.records.listActivityRecords(actor.readScope, query);
   }
 
   @Get(':id')
+  @AuditedRead('activity_record')
   @RequirePermission('students.read')
   get(@Param('id', uuid) id: string, @CurrentActor() actor: Actor): Promise<ActivityRecordResponse> {
     return this.records.getActivityRecord(actor.readScope, id);
   }
 
   @Get(':id/history')
+  @AuditedRead('activity_record')
   @RequirePermission('students.read')
   history(@Param('id', uuid) id: string, @CurrentActor() actor: Actor): Promise<RecordHistoryResponse> {
     return this.records.activityRecordHistory(actor.readScope, id);
   }
 
   @Get(':id/evidence')
+  @AuditedRead('activity_record')
   @RequirePermission('students.read')
   async listEvidence(@Param('id', uuid) id: string, @CurrentActor() actor: Actor): Promise<{ items: EvidenceResponse[] }> {
     return { items: await this.evidence.list(actor.readScope, id) };
@@ -140,6 +147,7 @@ export class EvidenceController {
 
   /** The file itself, with the media type found from its content. */
   @Get(':id/content')
+  @AuditedRead('evidence')
   @RequirePermission('students.read')
   async content(@Param('id', uuid) id: string, @CurrentActor() actor: Actor, @Res() response: Response): Promise<void> {
     const { evidence, content } = await this.evidence.open(actor.readScope, id);

@@ -1,0 +1,40 @@
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { RequestMethod } from '@nestjs/common';
+import { AUDITED_READ } from '../auth/auth.decorators';
+import { FitnessController } from '../fitness/fitness.controller';
+import { GrowthController } from '../growth/growth.controller';
+import { ActivityRecordsController, EvidenceController, TermRecordsController } from '../intake/intake.controller';
+import { EnrolmentsController, StudentsController } from '../roster/roster.controller';
+
+/**
+ * Every read of student-level data by bureau and admissions users is audited (issue 3). The
+ * interceptor audits routes marked @AuditedRead; this check fails when a GET route that returns
+ * student-level data lacks the mark — add new student-level controllers to the list below.
+ */
+const STUDENT_LEVEL = /^\/?api\/(students|enrolments|term-records|activity-records|evidence|fitness\/results|growth\/students)/;
+const CONTROLLERS = [StudentsController, EnrolmentsController, TermRecordsController, ActivityRecordsController, EvidenceController, FitnessController, GrowthController];
+
+function getRoutes(controller: new (...args: never[]) => unknown): { path: string; audited: boolean }[] {
+  const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
+  const prototype = controller.prototype as Record<string, unknown>;
+  return Object.getOwnPropertyNames(prototype)
+    .filter((name) => name !== 'constructor' && typeof prototype[name] === 'function')
+    .filter((name) => Reflect.getMetadata(METHOD_METADATA, prototype[name] as object) === RequestMethod.GET)
+    .map((name) => {
+      const handler = prototype[name] as object;
+      const sub = String(Reflect.getMetadata(PATH_METADATA, handler) ?? '');
+      return { path: [base, sub].filter((part) => part !== '' && part !== '/').join('/'), audited: Reflect.getMetadata(AUDITED_READ, handler) !== undefined };
+    });
+}
+
+describe('student-level reads are audited', () => {
+  const routes = CONTROLLERS.flatMap((controller) => getRoutes(controller));
+
+  it('finds the student-level GET routes', () => {
+    expect(routes.filter((route) => STUDENT_LEVEL.test(route.path)).length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('marks every one of them @AuditedRead', () => {
+    expect(routes.filter((route) => STUDENT_LEVEL.test(route.path) && !route.audited).map((route) => route.path)).toEqual([]);
+  });
+});
