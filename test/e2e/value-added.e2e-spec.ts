@@ -244,7 +244,11 @@ describe('value-added studies and runs', () => {
     expect(result.groups).toHaveLength(3);
     const own = await schoolAdmin.get(`/api/value-added/runs/${result.id}`).expect(200);
     expect(own.body.groups.map((g: { schoolId: string }) => g.schoolId)).toEqual([schools[0]]);
-    expect((await t.admin.get(`/api/value-added/runs/${result.id}`).expect(200)).body.groups).toHaveLength(3);
+    // a school sees its estimate, interval and category, never its place among the schools
+    expect(own.body.groups[0]).toMatchObject({ rank: null, category: expect.any(String), ciLow: expect.any(Number) });
+    const all = (await t.admin.get(`/api/value-added/runs/${result.id}`).expect(200)).body.groups;
+    expect(all).toHaveLength(3);
+    expect(all.map((g: { rank: number }) => g.rank).sort()).toEqual([1, 2, 3]);
     await schoolAdmin.post(`/api/value-added/studies/${study.body.id}/runs`).send({}).expect(403);
     await schoolAdmin.post('/api/value-added/studies').send(studyBody()).expect(403);
     await teacher.get(`/api/value-added/runs/${result.id}`).expect(403);

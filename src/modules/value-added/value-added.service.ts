@@ -29,7 +29,8 @@ export interface GroupResultResponse {
   ciHigh: number;
   category: string;
   reliability: number | null;
-  rank: number;
+  /** Position among the run's groups (1 = lowest); bureau readers only — a school sees its interval and category, not a league-table place. */
+  rank: number | null;
 }
 
 export interface RunResponse {
@@ -165,6 +166,8 @@ export class ValueAddedService {
     const order = new Map(run.models.map((model, index) => [model, index]));
     visible.sort((a, b) => order.get(a.model)! - order.get(b.model)! || (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
     const response = scopedRunResponse(run, viewer);
+    // Bureau readers (city-wide or region grants) see positions; a school does not (DOMAIN.md: ranks are never a league table).
+    const bureau = viewer.all || (viewer.regionIds ?? []).length > 0;
     response.groups = visible.map((row) => ({
       model: row.model,
       groupId: row.groupId,
@@ -176,7 +179,7 @@ export class ValueAddedService {
       ciHigh: row.ciHigh,
       category: row.category,
       reliability: row.reliability,
-      rank: row.rank,
+      rank: bureau ? row.rank : null,
     }));
     return response;
   }
