@@ -25,6 +25,10 @@ export interface AppConfig {
   /** Login attempts allowed per client address per minute. */
   readonly loginAttemptsPerMinute: number;
   readonly accessTokenTtlSeconds: number;
+  /** A running job's lease: renewed while its process lives; once expired the job is failed as INTERRUPTED (ADR 1000). */
+  readonly jobLeaseSeconds: number;
+  /** Longest time to receive a whole request (headers and body); slower requests are cut off with 408. */
+  readonly requestTimeoutMs: number;
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -92,6 +96,8 @@ export function loadConfig(env: Env = process.env, projectRoot = findProjectRoot
   if (authSecret !== '' && authSecret.length < 32) problems.push('AUTH_SECRET must be at least 32 characters (or unset, to generate one in the data directory)');
   const loginAttemptsPerMinute = integerIn(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 20, 1, 10_000, problems);
   const accessTokenTtlSeconds = integerIn(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400, problems);
+  const jobLeaseSeconds = integerIn(env, 'JOB_LEASE_SECONDS', 60, 2, 3_600, problems);
+  const requestTimeoutMs = integerIn(env, 'REQUEST_TIMEOUT_MS', 120_000, 1_000, 3_600_000, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -107,6 +113,8 @@ export function loadConfig(env: Env = process.env, projectRoot = findProjectRoot
     authSecret,
     loginAttemptsPerMinute,
     accessTokenTtlSeconds,
+    jobLeaseSeconds,
+    requestTimeoutMs,
   };
 }
 

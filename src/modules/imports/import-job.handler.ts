@@ -18,6 +18,10 @@ export function importJobHandler(imports: ImportsService): JobHandler {
   return async (job, progress) => {
     const payload = job.payload as unknown as ImportJobPayload;
     let lastReported = 0;
+    if (!fs.existsSync(payload.path)) {
+      // A retried job whose spooled upload was cleaned away: the file must be uploaded again.
+      return { result: {}, failed: { code: 'SPOOL_FILE_MISSING', message: 'the uploaded file of this job is no longer on the server; upload it again', messageZh: '该任务上传的文件已不在服务器上，请重新上传' } };
+    }
     try {
       const report = await imports.run(payload.kind, { path: payload.path }, payload.fileName, {
         dryRun: payload.dryRun,

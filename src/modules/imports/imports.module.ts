@@ -28,6 +28,7 @@ export class ImportsModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.worker.register('import', importJobHandler(this.imports));
+    // An interrupted import kept its spooled file, so a retry reads the same bytes again.
+    this.worker.register('import', importJobHandler(this.imports), { retryPermission: 'imports.commit' });
   }
 }

@@ -11,6 +11,25 @@ export class JobNotFoundError extends DomainError {
   }
 }
 
+export class JobNotRetryableError extends DomainError {
+  constructor(id: string, state: string, code: string | null) {
+    super(
+      'JOB_NOT_RETRYABLE',
+      409,
+      `job ${id} is ${state}${code ? ` (${code})` : ''}; only a job interrupted by a stopped process (INTERRUPTED) can be retried`,
+      `任务 ${id} 当前为${state}${code ? `（${code}）` : ''}；只有因进程中断而失败（INTERRUPTED）的任务可以重试`,
+      { state, code },
+    );
+  }
+}
+
+/** The error a job gets when the process running it died (its lease expired). */
+export const INTERRUPTED = {
+  code: 'INTERRUPTED',
+  message: 'the process running this job stopped before it finished; nothing of it was kept; retry it with POST /api/jobs/:id/retry',
+  messageZh: '运行该任务的进程在完成前停止，未保留任何结果；可通过 POST /api/jobs/:id/retry 重试',
+} as const;
+
 /**
  * The jobs table as a queue (ADR 0403): enqueue a row; workers claim the oldest queued row with
  * `FOR UPDATE SKIP LOCKED` (two workers never take the same job, none waits on another), record
@@ -25,17 +44,53 @@ export class JobsService {
     return repository.save(repository.create({ type, payload, state: 'queued', schoolId: owner.schoolId ?? null, createdBy: owner.createdBy ?? null }));
   }
 
-  /** Takes the oldest queued job of these types, marking it running; null when there is none. */
-  async claimNext(types: readonly string[]): Promise<Job | null> {
+  /** Takes the oldest queued job of these types, marking it running under this worker's lease; null when there is none. */
+  async claimNext(types: readonly string[], lease: { workerId: string; seconds: number } = { workerId: 'unnamed', seconds: 60 }): Promise<Job | null> {
     const rows = (await this.dataSource.query(
-      `UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = now(), updated_at = now()
+      `UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = now(), updated_at = now(),
+              lease_expires_at = now() + make_interval(secs => $3), worker_id = $2
        WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND type = ANY($1) ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
        RETURNING id`,
-      [types],
+      [types, lease.workerId.slice(0, 120), lease.seconds],
     )) as [{ id: string }[], number] | { id: string }[];
     const list = Array.isArray(rows[0]) ? (rows[0] as { id: string }[]) : (rows as { id: string }[]);
     if (list.length === 0) return null;
     return this.dataSource.getRepository(Job).findOneByOrFail({ id: list[0].id });
+  }
+
+  /** Renews a running job's lease (the worker calls it while the job runs). */
+  async renewLease(id: string, seconds: number): Promise<void> {
+    await this.dataSource.query(`UPDATE jobs SET lease_expires_at = now() + make_interval(secs => $2) WHERE id = $1 AND state = 'running'`, [id, seconds]);
+  }
+
+  /**
+   * Fails every running job whose lease has expired — its process died (SIGKILL, power loss,
+   * a crash) — with INTERRUPTED, and returns them so their owners can mark what they track.
+   * Whatever such a job wrote in its transaction was rolled back by PostgreSQL when the
+   * connection dropped.
+   */
+  async failExpiredLeases(): Promise<Job[]> {
+    const rows = (await this.dataSource.query(
+      `UPDATE jobs SET state = 'failed', error = $1::jsonb, finished_at = now(), updated_at = now(), lease_expires_at = NULL
+       WHERE state = 'running' AND (lease_expires_at IS NULL OR lease_expires_at < now())
+       RETURNING id`,
+      [JSON.stringify(INTERRUPTED)],
+    )) as [{ id: string }[], number] | { id: string }[];
+    const list = Array.isArray(rows[0]) ? (rows[0] as { id: string }[]) : (rows as { id: string }[]);
+    if (list.length === 0) return [];
+    return this.dataSource.getRepository(Job).find({ where: list.map((row) => ({ id: row.id })) });
+  }
+
+  /** Queues an INTERRUPTED job again (same payload); 409 for any other state. */
+  async requeueInterrupted(job: Job): Promise<Job> {
+    const rows = (await this.dataSource.query(
+      `UPDATE jobs SET state = 'queued', error = NULL, result = NULL, finished_at = NULL, started_at = NULL, progress_done = 0, progress_total = NULL, updated_at = now()
+       WHERE id = $1 AND state = 'failed' AND error->>'code' = $2 RETURNING id`,
+      [job.id, INTERRUPTED.code],
+    )) as [{ id: string }[], number] | { id: string }[];
+    const list = Array.isArray(rows[0]) ? (rows[0] as { id: string }[]) : (rows as { id: string }[]);
+    if (list.length === 0) throw new JobNotRetryableError(job.id, job.state, (job.error?.code as string | undefined) ?? null);
+    return this.dataSource.getRepository(Job).findOneByOrFail({ id: job.id });
   }
 
   async progress(id: string, done: number, total: number | null): Promise<void> {
@@ -43,11 +98,11 @@ export class JobsService {
   }
 
   async succeed(id: string, result: Record<string, unknown>): Promise<void> {
-    await this.dataSource.query(`UPDATE jobs SET state = 'succeeded', result = $2::jsonb, finished_at = now(), updated_at = now() WHERE id = $1`, [id, JSON.stringify(result)]);
+    await this.dataSource.query(`UPDATE jobs SET state = 'succeeded', result = $2::jsonb, finished_at = now(), updated_at = now(), lease_expires_at = NULL WHERE id = $1`, [id, JSON.stringify(result)]);
   }
 
   async fail(id: string, error: { code: string; message: string; messageZh: string }, result: Record<string, unknown> | null = null): Promise<void> {
-    await this.dataSource.query(`UPDATE jobs SET state = 'failed', error = $2::jsonb, result = $3::jsonb, finished_at = now(), updated_at = now() WHERE id = $1`, [
+    await this.dataSource.query(`UPDATE jobs SET state = 'failed', error = $2::jsonb, result = $3::jsonb, finished_at = now(), updated_at = now(), lease_expires_at = NULL WHERE id = $1`, [
       id,
       JSON.stringify(error),
       result === null ? null : JSON.stringify(result),

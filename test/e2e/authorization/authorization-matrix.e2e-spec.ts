@@ -8,12 +8,13 @@ import { fitnessMatrix } from './fitness.matrix';
 import { growthMatrix } from './growth.matrix';
 import { importsMatrix } from './imports.matrix';
 import { intakeMatrix } from './intake.matrix';
+import { jobsMatrix } from './jobs.matrix';
 import { type Expected, MATRIX_ROLES, type MatrixModule, type MatrixRole, type MatrixRow, type World } from './matrix';
 import { rosterMatrix } from './roster.matrix';
 import { valueAddedMatrix } from './value-added.matrix';
 
 /** Every module's rows. A new endpoint adds its rows in a `<module>.matrix.ts` and lists it here. */
-const MODULES: readonly MatrixModule[] = [rosterMatrix, importsMatrix, intakeMatrix, accessMatrix, valueAddedMatrix, fitnessMatrix, growthMatrix];
+const MODULES: readonly MatrixModule[] = [rosterMatrix, importsMatrix, intakeMatrix, accessMatrix, valueAddedMatrix, fitnessMatrix, growthMatrix, jobsMatrix];
 
 async function buildWorld(t: TestApp): Promise<World> {
   const ids: Record<string, string> = {};

@@ -52,6 +52,17 @@ export class Job {
   @Column({ type: 'timestamptz', nullable: true })
   startedAt: Date | null;
 
+  /**
+   * While running: the worker holding the job renews this lease; a running job whose lease has
+   * expired was left by a dead process and is failed with INTERRUPTED (ADR 1000).
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  leaseExpiresAt: Date | null;
+
+  /** The process running the job (`host:pid:random`), for the operator. */
+  @Column({ type: 'varchar', length: 120, nullable: true })
+  workerId: string | null;
+
   @Column({ type: 'timestamptz', nullable: true })
   finishedAt: Date | null;
 
