@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { JsonLogger } from './common/logging/json-logger';
 import { requestIdMiddleware } from './common/logging/request-id.middleware';
+import { uploadSizeGuard } from './common/http/upload-size-guard';
 import type { AppConfig } from './config/app-config';
 
 /**
@@ -35,6 +36,12 @@ export async function createApp(config: AppConfig, dataSource: DataSource, logge
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'X-Access-Purpose'],
     exposedHeaders: ['X-Request-Id'],
   });
+  // Uploads declared larger than their route's limit get 413 before their body is read (ADR 1002).
+  app.use(uploadSizeGuard((path) => (path.startsWith('/api/imports/') ? config.importMaxBytes : /^\/api\/activity-records\/[^/]+\/evidence$/.test(path) ? config.evidenceMaxBytes : undefined)));
+  // No request may take longer than REQUEST_TIMEOUT_MS to arrive (slow or stalled clients get 408 and are cut off).
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.requestTimeout = config.requestTimeoutMs;
+  server.headersTimeout = Math.min(60_000, config.requestTimeoutMs);
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
   app.useBodyParser('urlencoded', { limit: config.bodyLimitBytes, extended: false });
   app.set('x-powered-by', false);

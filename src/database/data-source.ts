@@ -23,7 +23,8 @@ export function createDataSource(url: string, options: { logging?: LoggerOptions
     // Wrap every where/andWhere condition in parentheses, so a caller's `a OR b` cannot
     // swallow the data-scope condition added after it (test/integration/data-scope.int-spec.ts).
     isolateWhereStatements: true,
-    extra: { max: options.poolSize ?? 20, application_name: 'wuyu' },
+    // A request waits at most 10 s for a connection (e.g. while PostgreSQL restarts), then gets 503 DATABASE_UNAVAILABLE.
+    extra: { max: options.poolSize ?? 20, application_name: 'wuyu', connectionTimeoutMillis: 10_000 },
   });
 }
 

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, type LoggerService } from '@nestjs/common';
 import type { Response } from 'express';
 import { currentRequestId } from '../logging/request-context';
+import { isDatabaseUnavailable } from './database-unavailable';
 import { DomainError, type ErrorDetail } from './domain-error';
 
 export interface ErrorBody {
@@ -45,7 +46,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const [status, body] = this.toResponse(exception);
     body.requestId = currentRequestId();
-    if (status >= 500) {
+    if (status === 503 && body.code === 'DATABASE_UNAVAILABLE') {
+      this.logger.warn?.({ message: 'database unavailable', requestId: body.requestId, error: (exception as Error)?.message }, 'AllExceptionsFilter');
+      if (!response.headersSent) response.setHeader('Retry-After', '5');
+    } else if (status >= 500) {
       this.logger.error(exception instanceof Error ? exception : String(exception), 'AllExceptionsFilter');
     }
     if (!response.headersSent) response.status(status).json(body);
@@ -89,6 +93,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       }
       const [code, message, messageZh] = STATUS_CODES[expressStatus] ?? ['BAD_REQUEST', 'The request is not valid', '请求无效'];
       return [expressStatus, { code, message, messageZh, details: [] }];
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return [503, { code: 'DATABASE_UNAVAILABLE', message: 'The database cannot be reached right now; the request was not completed; try again shortly', messageZh: '数据库暂时无法连接，本次请求未完成，请稍后重试', details: [] }];
     }
     return [500, { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side; quote the request id when reporting it', messageZh: '服务器内部错误，请附上请求编号反馈', details: [] }];
   }

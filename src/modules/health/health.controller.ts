@@ -7,9 +7,12 @@ import { Public } from '../auth/auth.decorators';
 export interface HealthResponse {
   status: 'ok' | 'degraded';
   database: 'up' | 'down';
+  /** Only when degraded: what is wrong, in English and Chinese. */
+  message?: string;
+  messageZh?: string;
 }
 
-/** Liveness and database reachability: 200 when PostgreSQL answers within 2 s, else 503 "degraded". */
+/** Liveness and database reachability: 200 when PostgreSQL answers within 2 s, else 503 "degraded" with a message (docs/operations.md). */
 @ApiTags('health')
 @Public()
 @Controller('health')
@@ -27,7 +30,8 @@ export class HealthController {
       ),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref()),
     ]);
-    if (!up) response.status(503);
-    return { status: up ? 'ok' : 'degraded', database: up ? 'up' : 'down' };
+    if (up) return { status: 'ok', database: 'up' };
+    response.status(503).setHeader('Retry-After', '5');
+    return { status: 'degraded', database: 'down', message: 'PostgreSQL does not answer; requests that need it get 503 until it is back (the app reconnects by itself)', messageZh: '数据库无响应；恢复前需要数据库的请求返回503（应用会自动重连）' };
   }
 }

@@ -1,6 +1,24 @@
 import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DomainError } from '../../../common/errors/domain-error';
+
+/**
+ * The store's disk refused a write: full (507 EVIDENCE_STORE_FULL) or not writable
+ * (503 EVIDENCE_STORE_UNAVAILABLE). Nothing was recorded in the database (ADR 1003).
+ */
+export class EvidenceStoreError extends DomainError {
+  constructor(reason: string) {
+    const full = reason === 'ENOSPC' || reason === 'EDQUOT';
+    super(
+      full ? 'EVIDENCE_STORE_FULL' : 'EVIDENCE_STORE_UNAVAILABLE',
+      full ? 507 : 503,
+      full ? 'the evidence store has no space left; nothing was saved; tell the operator' : 'the evidence store cannot be written to right now; nothing was saved; tell the operator',
+      full ? '佐证材料存储空间已满，未保存任何内容，请联系管理员' : '佐证材料存储暂时无法写入，未保存任何内容，请联系管理员',
+      { reason },
+    );
+  }
+}
 
 /**
  * Content-addressed file store (ADR 0402): a file lives at `<root>/<sha256[0..2]>/<sha256>`,
@@ -20,10 +38,17 @@ export class EvidenceStore {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const target = this.pathOf(sha256);
     if (fs.existsSync(target)) return { sha256, created: false };
-    await fs.promises.mkdir(path.dirname(target), { recursive: true });
     const temporary = `${target}.${randomUUID()}.tmp`;
-    await fs.promises.writeFile(temporary, bytes, { flag: 'wx' });
-    await fs.promises.rename(temporary, target); // atomic: readers see the whole file or none
+    try {
+      await fs.promises.mkdir(path.dirname(target), { recursive: true });
+      await fs.promises.writeFile(temporary, bytes, { flag: 'wx' });
+      await fs.promises.rename(temporary, target); // atomic: readers see the whole file or none
+    } catch (error) {
+      await fs.promises.rm(temporary, { force: true }).catch(() => undefined); // a partly written file on a full disk
+      const code = (error as NodeJS.ErrnoException).code;
+      if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) throw new EvidenceStoreError(code);
+      throw error;
+    }
     return { sha256, created: true };
   }
 
