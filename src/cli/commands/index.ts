@@ -18,6 +18,7 @@ const COMMAND_MODULES: readonly { readonly commands: readonly string[]; readonly
   { commands: ['fitness:recompute'], load: () => require('./fitness-recompute.command') },
   { commands: ['sgp'], load: () => require('./sgp.command') },
   { commands: ['va'], load: () => require('./va.command') },
+  { commands: ['backup', 'restore'], load: () => require('./backup.command') },
 ];
 
 /** Registers the module of the command being run, or every module when it is not one of them. */
