@@ -71,7 +71,7 @@ describe('term records over HTTP: imports, reading through scope, history, evide
     const chinese = indicators.find((i) => i.code === 'academic.exam.chinese')!;
     const classChinese = await teacher.get(`/api/term-records?classId=${world.classA}&indicatorId=${chinese.id}`).expect(200);
     expect(classChinese.body.items.map((r: { value: unknown }) => r.value)).toEqual(
-      expect.arrayContaining([{ number: 98, text: null, marker: null, fullMarks: 120 }, { number: null, text: null, marker: 'absent', fullMarks: 120 }]),
+      expect.arrayContaining([{ number: 98, text: null, marker: null, markerReason: null, fullMarks: 120 }, { number: null, text: null, marker: 'absent', markerReason: null, fullMarks: 120 }]),
     );
     expect((await otherSchool.get(`/api/term-records?schoolId=${world.schoolA}`).expect(200)).body.total).toBe(0);
     expect((await schoolAdmin.get(`/api/activity-records?studentId=${world.students.s1}&dimension=moral`).expect(200)).body.items[0]).toMatchObject({

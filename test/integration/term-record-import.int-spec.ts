@@ -105,15 +105,15 @@ describe('term-record imports (streaming + COPY, real PostgreSQL)', () => {
     expect(await recordSnapshot(db.dataSource)).toEqual(snapshot);
   });
 
-  it('stores fitness times in seconds and 免测 as a marker', async () => {
+  it('stores fitness times in seconds and 免测 as a marker with its reason', async () => {
     const rows = await db.dataSource.query(
-      `SELECT s.student_number, i.code, r.numeric_value::text AS value, r.marker FROM term_records r JOIN students s ON s.id = r.student_id JOIN indicators i ON i.id = r.indicator_id
+      `SELECT s.student_number, i.code, r.numeric_value::text AS value, r.marker, r.marker_reason FROM term_records r JOIN students s ON s.id = r.student_id JOIN indicators i ON i.id = r.indicator_id
        WHERE i.code IN ('physical.fitness.run_1000m', 'physical.fitness.run_800m') ORDER BY s.student_number`,
     );
     expect(rows).toEqual([
-      { student_number: FIXTURE_STUDENTS.s3, code: 'physical.fitness.run_800m', value: null, marker: 'exempt' }, // born 2011: sorts first
-      { student_number: FIXTURE_STUDENTS.s1, code: 'physical.fitness.run_1000m', value: '235', marker: null },
-      { student_number: FIXTURE_STUDENTS.s2, code: 'physical.fitness.run_800m', value: '238', marker: null },
+      { student_number: FIXTURE_STUDENTS.s3, code: 'physical.fitness.run_800m', value: null, marker: 'exempt', marker_reason: '先天性心脏病,凭医院证明免予执行' }, // born 2011: sorts first (full-width ， normalised)
+      { student_number: FIXTURE_STUDENTS.s1, code: 'physical.fitness.run_1000m', value: '235', marker: null, marker_reason: null },
+      { student_number: FIXTURE_STUDENTS.s2, code: 'physical.fitness.run_800m', value: '238', marker: null, marker_reason: null },
     ]);
   });
 
@@ -153,6 +153,11 @@ describe('term-record imports (streaming + COPY, real PostgreSQL)', () => {
     ]],
     ['fitness', 'bad-time.csv', [{ row: 3, column: '800米跑', code: 'BAD_TIME' }]],
     ['fitness', 'value-out-of-bounds.csv', [{ row: 2, column: '50米跑', code: 'VALUE_OUT_OF_BOUNDS' }]],
+    ['fitness', 'exemption-without-reason.csv', [{ row: 4, column: '免测原因', code: 'EXEMPTION_REASON_REQUIRED' }]],
+    ['fitness', 'reason-without-exemption.csv', [{ row: 2, column: '免测原因', code: 'REASON_WITHOUT_EXEMPTION' }]],
+    ['fitness', 'unknown-test-type.csv', [{ row: 3, column: '测试类型', code: 'UNKNOWN_TEST_TYPE' }]],
+    ['fitness', 'retest-with-marker.csv', [{ row: 5, column: '测试类型', code: 'RETEST_WITH_MARKER' }]],
+    ['fitness', 'second-retest.csv', [{ row: 6, column: '测试类型', code: 'RETEST_ALREADY_RECORDED' }]],
     ['vision', 'value-out-of-bounds.csv', [{ row: 4, column: '右眼裸眼视力', code: 'VALUE_OUT_OF_BOUNDS' }]],
     ['art', 'value-out-of-bounds.csv', [{ row: 3, column: '基础指标', code: 'VALUE_OUT_OF_BOUNDS' }]],
     ['labour', 'unknown-category.csv', [{ row: 4, column: '类别', code: 'UNKNOWN_LABOUR_CATEGORY' }]],

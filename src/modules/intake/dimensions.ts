@@ -46,6 +46,12 @@ export const MARKER_ALIASES: Readonly<Record<string, Marker>> = {
   免考: 'exempt', 免测: 'exempt', 免予执行: 'exempt', exempt: 'exempt',
   缓考: 'deferred', 缓测: 'deferred', 暂缓: 'deferred', deferred: 'deferred',
 };
+/**
+ * Occasion key of a fitness 补测 (retest) result: the retest is its own record beside the normal
+ * test's (occasion ''), so the original is never overwritten (ADR 0510).
+ */
+export const FITNESS_RETEST_OCCASION = 'retest';
+
 export const MARKER_NAMES_ZH: Readonly<Record<Marker, string>> = { absent: '缺考', exempt: '免考', deferred: '缓考' };
 
 export const EXAM_TYPES = ['midterm', 'final', 'unified', 'proficiency', 'zhongkao'] as const;

@@ -27,7 +27,7 @@ function toTermRecord(row: Row): TermRecordResponse {
       retired: row.retired_at !== null,
     },
     occasion: { examType: row.exam_type as string | null, date: row.occasion_date as string | null, itemName: row.item_name as string | null, key: row.occasion_key as string },
-    value: { number: num(row.numeric_value), text: row.text_value as string | null, marker: row.marker as string | null, fullMarks: num(row.full_marks) },
+    value: { number: num(row.numeric_value), text: row.text_value as string | null, marker: row.marker as string | null, markerReason: row.marker_reason as string | null, fullMarks: num(row.full_marks) },
     attestedBy: row.attested_by as string | null,
     source: row.source as string,
     version: row.version as number,
@@ -66,7 +66,7 @@ function toActivityRecord(row: Row): ActivityRecordResponse {
 const TERM_RECORD_SELECT = `
   SELECT r.id, r.student_id, r.school_id, r.term_id, t.code AS term_code, r.indicator_id, i.code AS indicator_code, i.dimension, i.name_zh, i.name_en,
          i.value_type, i.unit, i.retired_at, r.exam_type, r.occasion_date::text AS occasion_date, r.item_name, r.occasion_key, r.numeric_value, r.text_value,
-         r.marker, r.full_marks, r.attested_by, r.source, r.version, r.recorded_by, r.updated_at
+         r.marker, r.marker_reason, r.full_marks, r.attested_by, r.source, r.version, r.recorded_by, r.updated_at
   FROM term_records r JOIN indicators i ON i.id = r.indicator_id JOIN terms t ON t.id = r.term_id`;
 
 const ACTIVITY_SELECT = `

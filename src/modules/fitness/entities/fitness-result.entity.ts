@@ -89,6 +89,17 @@ export class FitnessResult {
   @Column({ type: 'text', nullable: true })
   reason: string | null;
 
+  /** 免予执行 / 暂缓: the reason recorded with the exemption (status 'exempt' or 'deferred'). */
+  @Column({ type: 'text', nullable: true })
+  exemptionReason: string | null;
+
+  /**
+   * The year's 补测 when one was recorded (ADR 0510): whether it was applied and why, the inputs it
+   * replaced, its measurements, and the original test's result. Null without a retest.
+   */
+  @Column({ type: 'jsonb', nullable: true })
+  retest: Record<string, unknown> | null;
+
   /** The standard's tables the result was scored with: `<standard id>+<sha256 prefix of its threshold table>`. */
   @Column({ type: 'varchar', length: 80 })
   standardVersion: string;

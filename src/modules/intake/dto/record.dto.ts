@@ -65,8 +65,10 @@ export interface TermRecordResponse {
   schoolId: string;
   term: { id: string; code: string };
   indicator: { id: string; code: string; dimension: Dimension; nameZh: string; nameEn: string; valueType: string; unit: string | null; retired: boolean };
+  /** key: the occasion part of the identity (`final|2025-01-15`, `family|洗碗`, `retest` for a fitness 补测, or ''). */
   occasion: { examType: string | null; date: string | null; itemName: string | null; key: string };
-  value: { number: number | null; text: string | null; marker: string | null; fullMarks: number | null };
+  /** markerReason: why a 免测/暂缓 marker was given (fitness imports require it). */
+  value: { number: number | null; text: string | null; marker: string | null; markerReason: string | null; fullMarks: number | null };
   attestedBy: string | null;
   source: string;
   version: number;

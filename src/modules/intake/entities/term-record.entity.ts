@@ -3,7 +3,8 @@ import { EXAM_TYPES, type ExamType, MARKERS, type Marker, RECORD_SOURCES, type R
 
 /**
  * The current value of one indicator for one student and term — and occasion: an exam
- * (type + date) for academic scores, a list item (category + item) for the labour list, '' for
+ * (type + date) for academic scores, a list item (category + item) for the labour list,
+ * 'retest' for a fitness 补测 result (kept beside the original test's, ADR 0510), '' for
  * once-a-term indicators. A record holds a number, a text/level, or a marker (缺考/免考/缓考,
  * never a zero). A changed value bumps `version` and moves the old one to record_versions.
  * school_id is the student's school in that term, on the row for scope and partitioning.
@@ -19,6 +20,7 @@ import { EXAM_TYPES, type ExamType, MARKERS, type Marker, RECORD_SOURCES, type R
 @Check('ck_term_records_exam_type', `exam_type IS NULL OR exam_type IN (${sqlList(EXAM_TYPES)})`)
 @Check('ck_term_records_source', `source IN (${sqlList(RECORD_SOURCES)})`)
 @Check('ck_term_records_value', `num_nonnulls(numeric_value, text_value, marker) = 1`)
+@Check('ck_term_records_marker_reason', `marker_reason IS NULL OR marker IN ('exempt', 'deferred')`)
 export class TermRecord {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -35,7 +37,7 @@ export class TermRecord {
   @Column({ type: 'uuid' })
   indicatorId: string;
 
-  /** The occasion part of the identity: `final|2025-01-15`, `family|洗碗`, or ''. */
+  /** The occasion part of the identity: `final|2025-01-15`, `family|洗碗`, `retest`, or ''. */
   @Column({ type: 'varchar', length: 120, default: '' })
   occasionKey: string;
 
@@ -62,6 +64,13 @@ export class TermRecord {
 
   @Column({ type: 'varchar', length: 10, nullable: true })
   marker: Marker | null;
+
+  /**
+   * Why the student was exempted (免测/免予执行) or deferred (暂缓): the approved application's
+   * reason, which the fitness standard requires to be kept (ADR 0510). Only with those markers.
+   */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  markerReason: string | null;
 
   /** Who confirmed it (e.g. the parent for a family labour item). */
   @Column({ type: 'varchar', length: 50, nullable: true })

@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { ColumnSpec, ImportContext, RowCells, RowProblem, StagedImportKind, StageWriter } from '../../imports/pipeline/import-kind';
 import { parseFlexibleDate } from '../../imports/pipeline/parse-values';
-import { EXAM_TYPE_ALIASES, LABOUR_CATEGORY_ALIASES } from '../dimensions';
+import { studentInScopeSql } from '../../auth/data-scope';
+import { EXAM_TYPE_ALIASES, FITNESS_RETEST_OCCASION, LABOUR_CATEGORY_ALIASES } from '../dimensions';
 import { INDICATOR_RULE_COLUMNS, type IndicatorRule, isValueProblem, parseIndicatorValue, toIndicatorRule } from '../indicator-values';
 import { checkStagedRows, schoolTermLockKeys } from './staged-checks';
 
@@ -24,6 +25,8 @@ interface StagedRecord {
   text: string | null;
   fullMarks: string | null;
   marker: string | null;
+  /** Why a 免测/暂缓 marker was given (fitness), null otherwise. */
+  markerReason: string | null;
   attestedBy: string | null;
 }
 
@@ -41,6 +44,7 @@ export const TERM_RECORD_STAGING_COLUMNS = [
   ['full_marks', 'numeric'],
   ['marker', 'text'],
   ['attested_by', 'text'],
+  ['marker_reason', 'text'],
 ] as const;
 
 type CommonColumn = 'studentNumber' | 'name' | 'term';
@@ -75,6 +79,8 @@ interface TermRecordKindDefinition<K extends string> {
   exampleRows: readonly RowCells<K | CommonColumn>[];
   /** Identity of a record within the file, besides student and term (indicator + occasion). */
   toRecords(cells: RowCells<K | CommonColumn>, rowNumber: number, header: (key: K) => string, catalogue: Catalogue, problems: RowProblem[]): StagedRecord[];
+  /** Set-based checks of this kind over the staging table, beside the shared ones (e.g. one 补测 per school year). */
+  checkStaged?(manager: EntityManager, staging: string, context: ImportContext, header: (key: K) => string, limit: number): Promise<{ problems: RowProblem[]; total: number }>;
 }
 
 /** Looks up a catalogue indicator by code; a missing or retired one is a row problem. */
@@ -107,6 +113,7 @@ function valueRecord(indicator: IndicatorRule, raw: string, rowNumber: number, c
     text: parsed.text ?? null,
     fullMarks: null,
     marker: parsed.marker ?? null,
+    markerReason: null,
     attestedBy: null,
     ...occasion,
   };
@@ -160,15 +167,19 @@ function buildKind<K extends string>(definition: TermRecordKindDefinition<K>): S
         for (const record of records) {
           stage([
             studentNumber, name, cells.term, record.indicator.id, record.occasionKey, record.examType, record.occasionDate, record.itemName,
-            record.numeric, record.text, record.fullMarks, record.marker, record.attestedBy,
+            record.numeric, record.text, record.fullMarks, record.marker, record.attestedBy, record.markerReason,
           ]);
         }
         return undefined;
       };
     },
 
-    resolve(manager, staging, context, header, limit) {
-      return checkStagedRows(manager, staging, context, { studentNumber: header('studentNumber'), name: header('name'), term: header('term') }, ['student_number', 'term_code', 'indicator_id', 'occasion_key'], limit);
+    async resolve(manager, staging, context, header, limit) {
+      const shared = await checkStagedRows(manager, staging, context, { studentNumber: header('studentNumber'), name: header('name'), term: header('term') }, ['student_number', 'term_code', 'indicator_id', 'occasion_key'], limit);
+      if (!definition.checkStaged) return shared;
+      const own = await definition.checkStaged(manager, staging, context, header as (key: K) => string, limit);
+      const problems = [...shared.problems, ...own.problems].sort((a, b) => (a.row ?? 0) - (b.row ?? 0)).slice(0, limit);
+      return { problems, total: shared.total + own.total };
     },
 
     lockKeys: schoolTermLockKeys,
@@ -177,7 +188,7 @@ function buildKind<K extends string>(definition: TermRecordKindDefinition<K>): S
   };
 }
 
-const VALUE_COLUMNS = ['numeric_value', 'text_value', 'full_marks', 'marker', 'exam_type', 'occasion_date', 'item_name', 'attested_by'] as const;
+const VALUE_COLUMNS = ['numeric_value', 'text_value', 'full_marks', 'marker', 'marker_reason', 'exam_type', 'occasion_date', 'item_name', 'attested_by'] as const;
 
 /**
  * The set-based merge, three statements over the staged rows resolved once into a temporary
@@ -194,7 +205,7 @@ async function mergeTermRecords(manager: EntityManager, staging: string, context
   await manager.query(
     `CREATE TEMP TABLE import_source ON COMMIT DROP AS
      SELECT st.id AS student_id, COALESCE(e.school_id, st.school_id) AS school_id, t.id AS term_id, i.id AS indicator_id, s.occasion_key::varchar AS occasion_key,
-            s.numeric_value, s.text_value::varchar AS text_value, s.full_marks, s.marker::varchar AS marker, s.exam_type::varchar AS exam_type, s.occasion_date,
+            s.numeric_value, s.text_value::varchar AS text_value, s.full_marks, s.marker::varchar AS marker, s.marker_reason::varchar AS marker_reason, s.exam_type::varchar AS exam_type, s.occasion_date,
             s.item_name::varchar AS item_name, s.attested_by::varchar AS attested_by, r.id AS record_id
      FROM ${staging} s
      JOIN students st ON st.student_number = s.student_number
@@ -208,7 +219,7 @@ async function mergeTermRecords(manager: EntityManager, staging: string, context
   await affected(
     `INSERT INTO record_versions (record_kind, record_id, school_id, student_id, version, snapshot, source, recorded_by, recorded_at, import_batch_id)
      SELECT 'term_record', r.id, r.school_id, r.student_id, r.version,
-            jsonb_build_object('numericValue', r.numeric_value, 'textValue', r.text_value, 'fullMarks', r.full_marks, 'marker', r.marker,
+            jsonb_build_object('numericValue', r.numeric_value, 'textValue', r.text_value, 'fullMarks', r.full_marks, 'marker', r.marker, 'markerReason', r.marker_reason,
                                'examType', r.exam_type, 'occasionDate', r.occasion_date, 'itemName', r.item_name, 'attestedBy', r.attested_by),
             r.source, r.recorded_by, r.updated_at, r.import_batch_id
      FROM import_source s JOIN term_records r ON r.id = s.record_id
@@ -216,7 +227,7 @@ async function mergeTermRecords(manager: EntityManager, staging: string, context
   );
   const updated = await affected(
     `UPDATE term_records r
-     SET numeric_value = s.numeric_value, text_value = s.text_value, full_marks = s.full_marks, marker = s.marker, exam_type = s.exam_type,
+     SET numeric_value = s.numeric_value, text_value = s.text_value, full_marks = s.full_marks, marker = s.marker, marker_reason = s.marker_reason, exam_type = s.exam_type,
          occasion_date = s.occasion_date, item_name = s.item_name, attested_by = s.attested_by, school_id = s.school_id,
          source = 'school_import', recorded_by = $1::uuid, import_batch_id = $2::uuid, version = r.version + 1, updated_at = now()
      FROM import_source s
@@ -224,8 +235,8 @@ async function mergeTermRecords(manager: EntityManager, staging: string, context
     [context.actorUserId, context.batchId],
   );
   const created = await affected(
-    `INSERT INTO term_records (school_id, student_id, term_id, indicator_id, occasion_key, numeric_value, text_value, full_marks, marker, exam_type, occasion_date, item_name, attested_by, source, recorded_by, import_batch_id)
-     SELECT school_id, student_id, term_id, indicator_id, occasion_key, numeric_value, text_value, full_marks, marker, exam_type, occasion_date, item_name, attested_by, 'school_import', $1::uuid, $2::uuid
+    `INSERT INTO term_records (school_id, student_id, term_id, indicator_id, occasion_key, numeric_value, text_value, full_marks, marker, marker_reason, exam_type, occasion_date, item_name, attested_by, source, recorded_by, import_batch_id)
+     SELECT school_id, student_id, term_id, indicator_id, occasion_key, numeric_value, text_value, full_marks, marker, marker_reason, exam_type, occasion_date, item_name, attested_by, 'school_import', $1::uuid, $2::uuid
      FROM import_source WHERE record_id IS NULL`,
     [context.actorUserId, context.batchId],
   );
@@ -292,6 +303,11 @@ function wideKind<K extends string>(options: {
   titleZh: string;
   dateColumn: { key: K; headers: string[]; description: string };
   valueColumns: readonly { key: K; code: string; headers: string[]; description?: string }[];
+  /** Optional columns about the whole row (fitness: 测试类型, 免测原因), read by `refine`. */
+  rowColumns?: readonly ColumnSpec<K>[];
+  /** Adjusts the row's records (occasion, marker reason) or reports row problems. */
+  refine?(records: StagedRecord[], cells: RowCells<K | CommonColumn>, rowNumber: number, header: (key: K) => string, problems: RowProblem[]): StagedRecord[];
+  checkStaged?: TermRecordKindDefinition<K>['checkStaged'];
   exampleRows: readonly RowCells<K | CommonColumn>[];
 }) {
   return buildKind<K>({
@@ -300,8 +316,10 @@ function wideKind<K extends string>(options: {
     columns: [
       { key: options.dateColumn.key, headers: options.dateColumn.headers, required: false, description: options.dateColumn.description },
       ...options.valueColumns.map((column) => ({ key: column.key, headers: column.headers, required: false, description: column.description })),
+      ...(options.rowColumns ?? []),
     ],
     exampleRows: options.exampleRows,
+    checkStaged: options.checkStaged,
     toRecords(cells, rowNumber, header, catalogue, problems) {
       const date = optionalDate(cells[options.dateColumn.key], rowNumber, header(options.dateColumn.key), problems);
       const records: StagedRecord[] = [];
@@ -313,12 +331,87 @@ function wideKind<K extends string>(options: {
         const record = valueRecord(indicator, raw, rowNumber, header(column.key), problems, { occasionDate: date });
         if (record) records.push(record);
       }
-      return records;
+      return options.refine ? options.refine(records, cells, rowNumber, header, problems) : records;
     },
   });
 }
 
-type FitnessColumn = 'testDate' | 'height_cm' | 'weight_kg' | 'vital_capacity' | 'run_50m' | 'sit_and_reach' | 'rope_skip_1min' | 'sit_up_1min' | 'shuttle_50mx8' | 'standing_long_jump' | 'pull_up' | 'run_800m' | 'run_1000m';
+type FitnessColumn = 'testDate' | 'testType' | 'exemptionReason' | 'height_cm' | 'weight_kg' | 'vital_capacity' | 'run_50m' | 'sit_and_reach' | 'rope_skip_1min' | 'sit_up_1min' | 'shuttle_50mx8' | 'standing_long_jump' | 'pull_up' | 'run_800m' | 'run_1000m';
+
+/** 测试类型 as written → normal test or 补测 (retest); an empty cell is a normal test. */
+const FITNESS_TEST_TYPE_ALIASES: Readonly<Record<string, 'normal' | 'retest'>> = {
+  '': 'normal', 正常: 'normal', 正常测试: 'normal', 测试: 'normal', normal: 'normal',
+  补测: 'retest', 补考: 'retest', retest: 'retest', 'make-up': 'retest', makeup: 'retest',
+};
+
+/**
+ * The row rules of 测试类型 and 免测原因 (ADR 0510):
+ *  - a 补测 row's records get the occasion `retest`, beside (never over) the normal test's, and it
+ *    holds results only: no 免测/暂缓/缺考 marker and no reason;
+ *  - a row with a 免测/免予执行 or 暂缓 marker must give 免测原因, stored on those records; a
+ *    reason on a row without such a marker is refused rather than silently dropped.
+ */
+function refineFitnessRow(records: StagedRecord[], cells: RowCells<FitnessColumn | CommonColumn>, rowNumber: number, header: (key: FitnessColumn) => string, problems: RowProblem[]): StagedRecord[] {
+  const testType = FITNESS_TEST_TYPE_ALIASES[cells.testType.trim().toLowerCase()];
+  const reason = cells.exemptionReason.trim();
+  if (!testType) problems.push(problem(rowNumber, header('testType'), 'UNKNOWN_TEST_TYPE', 'the test type must be 正常 (normal) or 补测 (retest); empty means normal', '测试类型应为“正常”或“补测”（不填为正常）', cells.testType));
+  if (reason.length > 200) problems.push(problem(rowNumber, header('exemptionReason'), 'TOO_LONG', 'the exemption reason is longer than 200 characters', '免测原因超过200个字符', reason));
+  const marked = records.filter((record) => record.marker !== null);
+  const exempting = marked.filter((record) => record.marker === 'exempt' || record.marker === 'deferred');
+  const items = (list: StagedRecord[]) => list.map((record) => record.indicator.nameZh).join('、');
+  if (testType === 'retest') {
+    if (marked.length > 0) {
+      problems.push(problem(rowNumber, header('testType'), 'RETEST_WITH_MARKER', `a 补测 (retest) row records results only; remove the marker of ${marked.map((record) => record.indicator.nameEn).join(', ')} (leave items not retested empty)`, `补测行只记录补测成绩，不能填写免测/暂缓/缺考（${items(marked)}）；未补测的项目请留空`));
+    }
+    if (reason !== '') problems.push(problem(rowNumber, header('exemptionReason'), 'RETEST_WITH_EXEMPTION', 'a 补测 (retest) row cannot carry an exemption reason', '补测行不能填写免测原因', reason));
+  } else if (testType === 'normal') {
+    if (exempting.length > 0 && reason === '') {
+      problems.push(problem(rowNumber, header('exemptionReason'), 'EXEMPTION_REASON_REQUIRED', `${exempting.map((record) => record.indicator.nameEn).join(', ')} ${exempting.length === 1 ? 'is' : 'are'} marked 免测/暂缓 (exempt/deferred): give the reason of the approved application`, `${items(exempting)}填写了免测/暂缓，请填写免测原因（经批准的申请理由）`));
+    }
+    if (exempting.length === 0 && reason !== '') {
+      problems.push(problem(rowNumber, header('exemptionReason'), 'REASON_WITHOUT_EXEMPTION', 'an exemption reason is given but no item of the row is marked 免测 or 暂缓', '填写了免测原因，但该行没有标记为免测或暂缓的项目', reason));
+    }
+  }
+  if (problems.length > 0) return [];
+  for (const record of records) {
+    if (testType === 'retest') record.occasionKey = FITNESS_RETEST_OCCASION;
+    if (record.marker === 'exempt' || record.marker === 'deferred') record.markerReason = reason;
+  }
+  return records;
+}
+
+/**
+ * One 补测 per school year: a retest row is refused when the student already has retest results
+ * in another term of the same school year, on record or earlier in the file. Students outside
+ * the uploader's scope are left to the shared UNKNOWN_STUDENT check (nothing about them is told).
+ */
+async function checkOneRetestPerYear(manager: EntityManager, staging: string, context: ImportContext, header: (key: FitnessColumn) => string, limit: number): Promise<{ problems: RowProblem[]; total: number }> {
+  const params: unknown[] = [FITNESS_RETEST_OCCASION];
+  const inScope = studentInScopeSql(context.scope, { studentIdColumn: 'st.id', schoolIdColumn: 'st.school_id' }, params);
+  params.push(limit);
+  const rows = (await manager.query(
+    `WITH retests AS (
+       SELECT DISTINCT s.row_number, s.student_number, s.term_code, t.school_year, st.id AS student_id
+       FROM ${staging} s JOIN terms t ON t.code = s.term_code JOIN students st ON st.student_number = s.student_number
+       WHERE s.occasion_key = $1 AND ${inScope}),
+     clashes AS (
+       SELECT r.row_number, r.term_code,
+              COALESCE(
+                (SELECT min(o.term_code) FROM retests o WHERE o.student_id = r.student_id AND o.school_year = r.school_year AND o.term_code < r.term_code),
+                (SELECT min(t2.code) FROM term_records tr JOIN terms t2 ON t2.id = tr.term_id JOIN indicators i ON i.id = tr.indicator_id
+                 WHERE tr.student_id = r.student_id AND tr.occasion_key = $1 AND t2.school_year = r.school_year AND t2.code <> r.term_code AND i.code LIKE 'physical.fitness.%')
+              ) AS other_term
+       FROM retests r)
+     SELECT row_number, term_code, other_term, count(*) OVER ()::int AS total FROM clashes WHERE other_term IS NOT NULL ORDER BY row_number LIMIT $${params.length}`,
+    params,
+  )) as { row_number: number; term_code: string; other_term: string; total: number }[];
+  return {
+    problems: rows.map((row) =>
+      problem(row.row_number, header('testType'), 'RETEST_ALREADY_RECORDED', `the standard allows one 补测 (retest) per school year; this student already has a retest in ${row.other_term}`, `每学年只能补测一次，该学生已有${row.other_term}学期的补测成绩`, row.term_code),
+    ),
+    total: rows.length > 0 ? rows[0].total : 0,
+  };
+}
 
 /** Fitness raw measurements (国家学生体质健康标准 2014); item codes are the scoring core's. */
 export const fitnessImportKind = wideKind<FitnessColumn>({
@@ -339,9 +432,15 @@ export const fitnessImportKind = wideKind<FitnessColumn>({
     { key: 'run_800m', code: 'physical.fitness.run_800m', headers: ['800米跑', 'run_800m', '800米'], description: "3'55\"、3:55、3分55秒或秒" },
     { key: 'run_1000m', code: 'physical.fitness.run_1000m', headers: ['1000米跑', 'run_1000m', '1000米'], description: "3'55\"、3:55、3分55秒或秒" },
   ],
+  rowColumns: [
+    { key: 'testType', headers: ['测试类型', 'testType', 'test_type'], required: false, description: '正常/补测，不填为正常；补测行只填补测的项目' },
+    { key: 'exemptionReason', headers: ['免测原因', 'exemptionReason', 'exemption_reason', '免予执行原因'], required: false, description: '有项目填写免测/免予执行/暂缓时必填（申请理由）' },
+  ],
+  refine: refineFitnessRow,
+  checkStaged: checkOneRetestPerYear,
   exampleRows: [
     {
-      studentNumber: 'G15030220120305001X', name: '张三', term: '2024-2025-1', testDate: '2024-10-12', height_cm: '158.5', weight_kg: '46.2', vital_capacity: '2450',
+      studentNumber: 'G15030220120305001X', name: '张三', term: '2024-2025-1', testDate: '2024-10-12', testType: '正常', exemptionReason: '', height_cm: '158.5', weight_kg: '46.2', vital_capacity: '2450',
       run_50m: '8.6', sit_and_reach: '6.5', rope_skip_1min: '', sit_up_1min: '', shuttle_50mx8: '', standing_long_jump: '196', pull_up: '6', run_800m: '', run_1000m: `3'55"`,
     },
   ],
