@@ -31,14 +31,15 @@ import { studentNumber } from '../helpers/roster-builders';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 const TOL = 1e-12;
-const HEADER = '学籍号,姓名,学年学期,测试日期,身高,体重,肺活量,50米跑,坐位体前屈,一分钟仰卧起坐,立定跳远,800米跑';
+const HEADER = '学籍号,姓名,学年学期,测试日期,身高,体重,肺活量,50米跑,坐位体前屈,一分钟仰卧起坐,立定跳远,800米跑,免测原因';
 type Key = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H';
 const NUMBERS: Record<Key, string> = Object.fromEntries(
   (['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'] as const).map((key, index) => [key, studentNumber('20110305', String(701 + index))]),
 ) as Record<Key, string>;
 
 function fitnessRow(key: Key, term: string, overrides: Partial<Record<'vc' | 'run800', string>> = {}): string {
-  return [NUMBERS[key], '', term, '2024-10-12', '158', '56', overrides.vc ?? '2450', '9.0', '15.0', '52', '170', overrides.run800 ?? `3'19"`].join(',');
+  const run800 = overrides.run800 ?? `3'19"`;
+  return [NUMBERS[key], '', term, '2024-10-12', '158', '56', overrides.vc ?? '2450', '9.0', '15.0', '52', '170', run800, run800 === '免测' ? '下肢残疾' : ''].join(',');
 }
 
 describe('fitness service: stored results, aggregates vs targets, myopia (e2e)', () => {

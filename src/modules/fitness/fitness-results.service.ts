@@ -9,11 +9,13 @@ import {
   type FitnessExemption,
   type FitnessGradeCode,
   type FitnessItemCode,
+  type FitnessRetest,
   type FitnessTestResult,
   ScoringInputError,
   scoreFitnessTest,
 } from '../../scoring-core';
 import { type DataScope, isSchoolInScope, studentInScopeSql } from '../auth/data-scope';
+import { FITNESS_RETEST_OCCASION } from '../intake/dimensions';
 import type { ListFitnessResultsQueryDto } from './dto/fitness.dto';
 import type { FitnessResultResponse, RecomputeSummary } from './dto/fitness.response';
 import type { FitnessResultStatus } from './entities/fitness-result.entity';
@@ -36,6 +38,34 @@ interface RawRecord {
   input: string;
   value: number | null;
   marker: string | null;
+  /** '' for the normal test, 'retest' for a 补测 result (ADR 0510). */
+  occasion_key?: string;
+  marker_reason?: string | null;
+}
+
+/** The stored account of a year's 补测 (fitness_results.retest). */
+export interface StoredRetest {
+  applied: boolean;
+  reason: string;
+  /** The term (1 or 2) the retest was recorded in. */
+  termNumber: number;
+  /** The retest's results, by input code. */
+  measurements: Record<string, number>;
+  /** Inputs whose original result the retest replaced (when applied). */
+  replaced: string[];
+  /** The test before the retest: its scores and the original values of the replaced inputs. */
+  original: {
+    status: string;
+    bmi: number | null;
+    bmiScore: number | null;
+    itemScores: Record<string, number>;
+    standardScore: number | null;
+    bonus: number | null;
+    total: number | null;
+    level: string | null;
+    missing: string[];
+    measurements: Record<string, number>;
+  } | null;
 }
 
 interface ResultRow {
@@ -56,6 +86,8 @@ interface ResultRow {
   level: string | null;
   missing: string[];
   reason: string | null;
+  exemption_reason: string | null;
+  retest: StoredRetest | null;
 }
 
 const SEX_FROM_CODE: Readonly<Record<string, 'M' | 'F'>> = { '1': 'M', '2': 'F' };
@@ -63,9 +95,11 @@ const ITEM_CODES = new Set<string>(FITNESS_ITEM_CODES);
 const GRADE_CODES = new Set<string>(FITNESS_GRADE_CODES);
 
 /**
- * One student's year: the latest term's value of each input (records come ordered by term
- * descending), markers turned into an exemption (免予执行 / 暂缓) or a missing result (缺考), then
- * scored by the core. Exported for the unit test.
+ * One student's year: the latest term's value of each input of the normal test (records come
+ * ordered by term descending), markers turned into an exemption (免予执行 / 暂缓, with the recorded
+ * reason) or a missing result (缺考), and the year's 补测 results (occasion 'retest', the latest
+ * term that has them) given to the core as the retest, which applies them only to a complete test
+ * scored 不及格 (ADR 0510). Exported for the unit test.
  */
 export function scoreStudentYear(
   records: readonly RawRecord[],
@@ -74,15 +108,23 @@ export function scoreStudentYear(
   schoolYear: string,
 ): ResultRow {
   const latest = new Map<string, RawRecord>();
-  for (const record of records) if (!latest.has(record.input)) latest.set(record.input, record);
+  const retestValues = new Map<string, number>();
+  let retestTerm: number | null = null;
+  for (const record of records) {
+    if (record.occasion_key === FITNESS_RETEST_OCCASION) {
+      // One 补测 a year (the import refuses a second term's); should two terms hold one, the later counts.
+      retestTerm ??= record.term_number;
+      if (record.term_number === retestTerm && record.value !== null && !retestValues.has(record.input)) retestValues.set(record.input, record.value);
+    } else if (!latest.has(record.input)) latest.set(record.input, record);
+  }
   const newestTerm = Math.max(...records.map((record) => record.term_number));
   const measurements: Record<string, number> = {};
-  const exempted: string[] = [];
-  const deferred: string[] = [];
+  const exempted: RawRecord[] = [];
+  const deferred: RawRecord[] = [];
   for (const [input, record] of latest) {
     if (record.value !== null) measurements[input] = record.value;
-    else if (record.marker === 'exempt') exempted.push(input);
-    else if (record.marker === 'deferred') deferred.push(input);
+    else if (record.marker === 'exempt') exempted.push(record);
+    else if (record.marker === 'deferred') deferred.push(record);
   }
   const base = {
     student_id: records[0].student_id,
@@ -93,22 +135,56 @@ export function scoreStudentYear(
     measurements,
   };
   const unscored = (reason: string): ResultRow => ({
-    ...base, status: 'incomplete', bmi: null, bmi_score: null, item_scores: {}, item_bonus: {}, standard_score: null, bonus: null, total: null, level: null, missing: [], reason,
+    ...base, status: 'incomplete', bmi: null, bmi_score: null, item_scores: {}, item_bonus: {}, standard_score: null, bonus: null, total: null, level: null, missing: [], reason, exemption_reason: null,
+    retest: retestTerm === null ? null : { applied: false, reason: 'not used: the year has no total to retest', termNumber: retestTerm, measurements: Object.fromEntries(retestValues), replaced: [], original: null },
   });
   if (!enrolment) return unscored(`not enrolled in a class in ${schoolYear}: the grade, and so the tables, are unknown`);
   if (base.grade_code === null) return unscored(`grade ${enrolment.grade_code} has no tables in the standard`);
   if (base.sex === null) return unscored(`the student's sex code ${sexCode ?? '(none)'} is not 1 (male) or 2 (female): the standard's tables are per sex`);
   let exemption: FitnessExemption | null = null;
-  if (exempted.length > 0) exemption = { kind: 'exempt', reason: `marked in the fitness import for ${exempted.join(', ')}` };
-  else if (deferred.length > 0) exemption = { kind: 'deferred', reason: `marked in the fitness import for ${deferred.join(', ')}` };
+  let exemptionReason: string | null = null;
+  const marked = exempted.length > 0 ? exempted : deferred;
+  if (marked.length > 0) {
+    const reasons = [...new Set(marked.map((record) => record.marker_reason?.trim() ?? '').filter((reason) => reason !== ''))];
+    exemptionReason = reasons.length > 0 ? reasons.join('；') : null;
+    exemption = { kind: exempted.length > 0 ? 'exempt' : 'deferred', reason: `${exemptionReason ?? 'no reason recorded'} (marked for ${marked.map((record) => record.input).join(', ')})` };
+  }
   const results: Partial<Record<FitnessItemCode, number>> = {};
   for (const [input, value] of Object.entries(measurements)) if (ITEM_CODES.has(input)) results[input as FitnessItemCode] = value;
+  let retest: FitnessRetest | null = null;
+  if (retestTerm !== null && exemption === null) {
+    const retestResults: Partial<Record<FitnessItemCode, number>> = {};
+    for (const [input, value] of retestValues) if (ITEM_CODES.has(input)) retestResults[input as FitnessItemCode] = value;
+    retest = { heightCm: retestValues.get('height_cm') ?? null, weightKg: retestValues.get('weight_kg') ?? null, results: retestResults };
+  }
   let scored: FitnessTestResult;
   try {
-    scored = scoreFitnessTest({ grade: base.grade_code as FitnessGradeCode, sex: base.sex as 'M' | 'F', heightCm: measurements.height_cm ?? null, weightKg: measurements.weight_kg ?? null, results, exemption });
+    scored = scoreFitnessTest({ grade: base.grade_code as FitnessGradeCode, sex: base.sex as 'M' | 'F', heightCm: measurements.height_cm ?? null, weightKg: measurements.weight_kg ?? null, results, exemption, retest });
   } catch (error) {
     if (error instanceof ScoringInputError) return unscored(`a recorded value cannot be scored: ${error.message}`);
     throw error;
+  }
+  let storedRetest: StoredRetest | null = null;
+  if (retestTerm !== null) {
+    const retestMeasurements = Object.fromEntries(retestValues);
+    if (scored.retest) {
+      const { original, applied, reason, replaced } = scored.retest;
+      storedRetest = {
+        applied,
+        reason: applied ? reason : `not used: ${reason}`,
+        termNumber: retestTerm,
+        measurements: retestMeasurements,
+        replaced: [...replaced],
+        original: {
+          status: original.status, bmi: original.bmi, bmiScore: original.bmiScore, itemScores: original.itemScores as Record<string, number>, standardScore: original.standardScore,
+          bonus: original.bonus, total: original.total, level: original.level, missing: [...original.missing],
+          measurements: Object.fromEntries(replaced.filter((input) => input in measurements).map((input) => [input, measurements[input]])),
+        },
+      };
+      if (applied) for (const input of replaced) measurements[input] = retestValues.get(input)!;
+    } else {
+      storedRetest = { applied: false, reason: `not used: the year is ${scored.status === 'exempt' ? '免予执行 (exempt)' : '暂缓 (deferred)'}, and an exempted test is not retested`, termNumber: retestTerm, measurements: retestMeasurements, replaced: [], original: null };
+    }
   }
   return {
     ...base,
@@ -123,6 +199,8 @@ export function scoreStudentYear(
     level: scored.level,
     missing: [...scored.missing],
     reason: scored.reason ?? scored.exemption?.reason ?? null,
+    exemption_reason: scored.exemption ? exemptionReason : null,
+    retest: storedRetest,
   };
 }
 
@@ -149,6 +227,8 @@ function toResponse(row: Row): FitnessResultResponse {
     level: row.level as string | null,
     missing: row.missing as string[],
     reason: row.reason as string | null,
+    exemption: row.status === 'exempt' || row.status === 'deferred' ? { kind: row.status, reason: row.exemption_reason as string | null } : null,
+    retest: (row.retest as StoredRetest | null) ?? null,
     standardVersion: row.standard_version as string,
     engineVersion: row.engine_version as string,
     computedAt: (row.computed_at as Date).toISOString(),
@@ -187,7 +267,8 @@ export class FitnessResultsService {
       );
       const students = schoolIds === null ? '' : `AND r.student_id IN (SELECT r.student_id FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id WHERE t.school_year = $1 AND i.code LIKE ${FITNESS_CODE_LIKE} ${atSchools})`;
       const records = (await manager.query(
-        `SELECT r.student_id, r.school_id, t.term_number, substr(i.code, ${FITNESS_CODE_PREFIX.length + 1}) AS input, r.numeric_value::float8 AS value, r.marker
+        `SELECT r.student_id, r.school_id, t.term_number, substr(i.code, ${FITNESS_CODE_PREFIX.length + 1}) AS input, r.numeric_value::float8 AS value, r.marker,
+                r.occasion_key, r.marker_reason
          FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id
          WHERE t.school_year = $1 AND i.code LIKE ${FITNESS_CODE_LIKE} ${students}
          ORDER BY r.student_id, t.term_number DESC, r.occasion_key`,
@@ -302,11 +383,12 @@ export class FitnessResultsService {
     if (rows.length === 0) return;
     await manager.query(
       `INSERT INTO fitness_results (student_id, school_id, class_id, school_year, grade_code, sex, status, bmi, bmi_score, measurements, item_scores, item_bonus,
-                                    standard_score, bonus, total, level, missing, reason, standard_version, engine_version, computed_at)
+                                    standard_score, bonus, total, level, missing, reason, exemption_reason, retest, standard_version, engine_version, computed_at)
        SELECT x.student_id, x.school_id, x.class_id, $2::varchar, x.grade_code, x.sex, x.status, x.bmi, x.bmi_score, x.measurements, x.item_scores, x.item_bonus,
-              x.standard_score, x.bonus, x.total, x.level, x.missing, x.reason, $3::varchar, $4::varchar, now()
+              x.standard_score, x.bonus, x.total, x.level, x.missing, x.reason, x.exemption_reason, x.retest, $3::varchar, $4::varchar, now()
        FROM jsonb_to_recordset($1::jsonb) AS x(student_id uuid, school_id uuid, class_id uuid, grade_code varchar, sex char(1), status varchar, bmi numeric, bmi_score smallint,
-            measurements jsonb, item_scores jsonb, item_bonus jsonb, standard_score numeric, bonus smallint, total numeric, level varchar, missing jsonb, reason text)`,
+            measurements jsonb, item_scores jsonb, item_bonus jsonb, standard_score numeric, bonus smallint, total numeric, level varchar, missing jsonb, reason text,
+            exemption_reason text, retest jsonb)`,
       [JSON.stringify(rows), schoolYear, FITNESS_STANDARD_VERSION, ENGINE_VERSION],
     );
   }

@@ -1,5 +1,6 @@
 import type { FitnessGroupSummary, FitnessTargetCheck, FitnessYearOverYearChange, MyopiaScreeningSummary } from '../../../scoring-core';
 import type { FitnessResultStatus } from '../entities/fitness-result.entity';
+import type { StoredRetest } from '../fitness-results.service';
 import type { AggregateLevel } from './fitness.dto';
 
 /** One student's stored year result. */
@@ -23,6 +24,10 @@ export interface FitnessResultResponse {
   level: string | null;
   missing: string[];
   reason: string | null;
+  /** 免予执行 / 暂缓 with the reason recorded in the import; null when the year is not exempted. */
+  exemption: { kind: 'exempt' | 'deferred'; reason: string | null } | null;
+  /** The year's 补测, when one was recorded: applied or not and why, what it replaced, and the original result (ADR 0510). */
+  retest: StoredRetest | null;
   standardVersion: string;
   engineVersion: string;
   computedAt: string;
