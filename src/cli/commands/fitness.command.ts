@@ -77,7 +77,7 @@ export function runFitnessScore(options: ScoreOptions): FitnessTableResult {
   if (!options.quiet) {
     const c = result.counts;
     process.stderr.write(
-      `fitness score: ${c.dataRows} rows — ${c.scored} scored, ${c.incomplete} incomplete (see missing), ${c.exempt} exempt/deferred, ${c.bad} bad rows not scored; wrote ${options.out}\n`,
+      `fitness score: ${c.dataRows} rows — ${c.scored} scored, ${c.incomplete} incomplete (see missing), ${c.exempt} exempt/deferred, ${c.bad} bad rows not scored${c.retested + c.retestsNotUsed > 0 ? `, ${c.retested} retests applied, ${c.retestsNotUsed} not used` : ''}; wrote ${options.out}\n`,
     );
   }
   return result;

@@ -114,3 +114,11 @@ export function parseExemptionKind(text: string): Parsed<'exempt' | 'deferred'> 
   if (['deferred', '暂缓', '暂缓执行', '缓测'].includes(cleaned)) return { ok: true, value: 'deferred' };
   return { ok: false, message: `exemption ${JSON.stringify(text)} is not 免予执行 (exempt) or 暂缓 (deferred)` };
 }
+
+/** 测试类型: 正常 / normal (also an empty cell) or 补测 / retest. */
+export function parseTestType(text: string): Parsed<'normal' | 'retest'> {
+  const cleaned = toHalfWidth(text).trim().toLowerCase();
+  if (['', '正常', '正常测试', 'normal'].includes(cleaned)) return { ok: true, value: 'normal' };
+  if (['补测', 'retest', 'makeup', 'make-up'].includes(cleaned)) return { ok: true, value: 'retest' };
+  return { ok: false, message: `test type ${JSON.stringify(text)} is not 正常 (normal) or 补测 (retest)` };
+}

@@ -5,7 +5,7 @@
  */
 import { FITNESS_ITEM_CODES, FITNESS_STANDARD_2014, type FitnessItemCode } from '../../scoring-core';
 
-export type FitnessInputColumn = 'student_id' | 'grade_code' | 'sex' | 'height_cm' | 'weight_kg' | FitnessItemCode | 'exemption' | 'exemption_reason';
+export type FitnessInputColumn = 'student_id' | 'grade_code' | 'sex' | 'height_cm' | 'weight_kg' | FitnessItemCode | 'exemption' | 'exemption_reason' | 'test_type';
 
 /** Timed items: their cells may be written as 3'55" etc. */
 export const TIMED_ITEMS: ReadonlySet<FitnessItemCode> = new Set(['run_50m', 'shuttle_50mx8', 'run_800m', 'run_1000m']);
@@ -28,6 +28,7 @@ const ALIASES: Readonly<Record<FitnessInputColumn, readonly string[]>> = {
   run_1000m: ['1000米跑', '1000米'],
   exemption: ['exemption', '免测', '免予执行', '免测类型'],
   exemption_reason: ['exemption_reason', '免测原因', '免予执行原因'],
+  test_type: ['test_type', '测试类型'],
 };
 
 /** Normalised header → column. */

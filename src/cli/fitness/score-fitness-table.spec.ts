@@ -41,7 +41,7 @@ describe('scoreFitnessTable', () => {
     expect(result.header).toEqual([...HEADER.split(','), ...FITNESS_OUTPUT_COLUMNS]);
     expect(result.problems).toEqual([]);
     expect(result.warnings).toEqual([]);
-    expect(result.counts).toEqual({ dataRows: 4, scored: 4, incomplete: 0, exempt: 0, bad: 0, blank: 0 });
+    expect(result.counts).toEqual({ dataRows: 4, scored: 4, incomplete: 0, exempt: 0, bad: 0, blank: 0, retested: 0, retestsNotUsed: 0 });
     expect(computed(result, 0)).toMatchObject({ bmi: '16.5', bmi_score: '100', vital_capacity_score: '74', run_50m_score: '78', rope_skip_1min_score: '100', standard_score: '86.1', bonus: '2', total: '88.1', level: '良好', missing: '' });
     expect(computed(result, 1)).toMatchObject({ bmi: '22.4', bmi_score: '80', run_800m_score: '100', pull_up_score: '', standard_score: '84.7', bonus: '2', total: '86.7', level: '良好' });
     expect(computed(result, 2)).toMatchObject({ bmi: '20.3', pull_up_score: '100', run_1000m_score: '100', standard_score: '88', bonus: '6', total: '94.0', level: '优秀' });
@@ -78,7 +78,7 @@ describe('scoreFitnessTable', () => {
       [8, null, null],
     ]);
     expect(result.problems[3].message).toMatch(/total seconds/);
-    expect(result.counts).toEqual({ dataRows: 7, scored: 2, incomplete: 0, exempt: 0, bad: 5, blank: 1 });
+    expect(result.counts).toEqual({ dataRows: 7, scored: 2, incomplete: 0, exempt: 0, bad: 5, blank: 1, retested: 0, retestsNotUsed: 0 });
     // One output row per input row, bad ones with the computed columns empty.
     expect(result.rows).toHaveLength(8);
     expect(computed(result, 0).total).toBe('94.0');
@@ -107,6 +107,34 @@ describe('scoreFitnessTable', () => {
     expect(result.problems).toEqual([{ row: 3, column: '免测', value: '暂缓', message: expect.stringMatching(/needs its reason/) }]);
     expect(computed(result, 0).missing).toBe('');
     expect(computed(result, 2).missing).toBe('weight_kg;vital_capacity;run_50m;sit_and_reach;sit_up_1min;standing_long_jump;run_800m');
+  });
+
+  // 补测: the J2 girl a2 above (86.7) with 肺活量 1200 (0, −11.7) and 800米 341 s (0, −20, no bonus 2)
+  // scores 53.0 不及格; a retest of 800米 at 300 s (50 points, +10) makes the year 63.0 及格.
+  it('scores a 补测 row against its student\'s test row, and reports retests it cannot use', () => {
+    const result = table(
+      [
+        `${HEADER},test_type`,
+        'c1,J2,F,158,56,1200,9.0,15.0,,52,,170,,341,,',
+        'c1,J2,F,,,,,,,,,,,300,,补测',
+        'g1,J2,F,158,56,2450,9.0,15.0,,52,,170,,199,,正常',
+        'g1,J2,F,,,,,,,,,,,190,,retest',
+        'n1,J2,F,,,,,,,,,,,300,,补测',
+        'c1,J2,F,,,,,,,,,,,250,,补测',
+        'x1,J2,F,158,56,1200,9.0,15.0,,52,,170,,341,,重测',
+      ].join('\n'),
+    );
+    expect(computed(result, 0)).toMatchObject({ total: '53.0', level: '不及格', run_800m_score: '0' });
+    expect(computed(result, 1)).toMatchObject({ bmi: '22.4', bmi_score: '80', vital_capacity_score: '0', run_800m_score: '50', standard_score: '63', bonus: '0', total: '63.0', level: '及格', missing: '' });
+    expect(computed(result, 2)).toMatchObject({ total: '86.7', level: '良好' });
+    for (const row of [3, 4, 5, 6]) expect(computed(result, row).total).toBe('');
+    expect(result.problems).toEqual([
+      { row: 5, column: 'test_type', value: 'retest', message: expect.stringMatching(/^补测 not used: .*不及格.*良好 \(test row 4\)$/) },
+      { row: 6, column: 'test_type', value: 'retest', message: '补测 not used: no test row of student n1 in the file' },
+      { row: 7, column: 'test_type', value: 'retest', message: '补测 not used: one retest per school year; student c1 already has one in row 3' },
+      { row: 8, column: 'test_type', value: '重测', message: expect.stringMatching(/not 正常 \(normal\) or 补测 \(retest\)/) },
+    ]);
+    expect(result.counts).toEqual({ dataRows: 7, scored: 2, incomplete: 0, exempt: 0, bad: 1, blank: 0, retested: 1, retestsNotUsed: 3 });
   });
 
   it('warns about absent columns that rows need, but still scores', () => {

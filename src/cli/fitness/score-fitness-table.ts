@@ -12,12 +12,21 @@
  * - a row missing a required result gets no total; `missing` names the inputs;
  * - results in columns the row's grade and sex do not use are not scored;
  * - file-level problems (no header, no grade_code or sex column, two columns for one input, an
- *   input column named like an output column) throw CliError.
+ *   input column named like an output column) throw CliError;
+ * - 补测 (test_type = retest): the row gives the retested results of the student whose test row
+ *   (same student_id, grade and sex) is elsewhere in the file. Its computed columns are the
+ *   year's result — the test re-scored with the retested results replacing the originals — when
+ *   the test is complete and 不及格 (the core's rule); otherwise the retest is not used: the row is
+ *   reported and its computed columns stay empty. The test row keeps its own scores.
  */
 import {
   FITNESS_ITEM_CODES,
   FITNESS_ITEM_COUNT,
   allocateFitnessBatchOutput,
+  scoreFitnessTest,
+  type FitnessGradeCode,
+  type FitnessSex,
+  type FitnessTestResult,
   fitnessLevelFromTenths,
   fitnessMissingInputs,
   fitnessProfileIndex,
@@ -31,7 +40,7 @@ import {
 import { CliError } from '../cli-error';
 import { formatCsvRecord, readCsvRecord } from './csv-text';
 import { FITNESS_OUTPUT_COLUMNS, TIMED_ITEMS, matchFitnessColumn, type FitnessInputColumn } from './fitness-columns';
-import { isEmptyCell, parseDecimal, parseExemptionKind, parseGradeCode, parseRunSeconds, parseSex } from './fitness-cells';
+import { isEmptyCell, parseDecimal, parseExemptionKind, parseGradeCode, parseRunSeconds, parseSex, parseTestType } from './fitness-cells';
 
 // Local copies: the core's door re-exports through getters, too slow for per-cell loops.
 const ITEM_COUNT = FITNESS_ITEM_COUNT;
@@ -58,7 +67,18 @@ export interface FitnessTableResult {
   readonly problems: readonly FitnessTableProblem[];
   /** File-level notes that do not stop scoring (e.g. an item column that is absent). */
   readonly warnings: readonly string[];
-  readonly counts: { readonly dataRows: number; readonly scored: number; readonly incomplete: number; readonly exempt: number; readonly bad: number; readonly blank: number };
+  readonly counts: {
+    readonly dataRows: number;
+    readonly scored: number;
+    readonly incomplete: number;
+    readonly exempt: number;
+    readonly bad: number;
+    readonly blank: number;
+    /** 补测 rows applied (their computed columns are the year's result). */
+    readonly retested: number;
+    /** 补测 rows that could not be used (reported; computed columns empty). */
+    readonly retestsNotUsed: number;
+  };
 }
 
 /** Output lines per chunk. */
@@ -68,6 +88,8 @@ const ROW_BLANK = 0;
 const ROW_OK = 1;
 const ROW_BAD = 2;
 const ROW_EXEMPT = 3;
+/** A 补测 row: scored after the pass, against its student's test row. */
+const ROW_RETEST = 4;
 
 /**
  * Scores CSV text (row 1 = header). Throws CliError('BAD_HEADER') for file-level problems and
@@ -129,6 +151,12 @@ export function scoreFitnessCsvText(text: string): FitnessTableResult {
   const sexIndex = columnOf.get('sex')!;
   const exemptionIndex = columnOf.get('exemption') ?? -1;
   const reasonIndex = columnOf.get('exemption_reason') ?? -1;
+  const testTypeIndex = columnOf.get('test_type') ?? -1;
+  const studentIdIndex = columnOf.get('student_id') ?? -1;
+  // Only with a test_type column: each row's student id (to pair retests with tests) and the retest rows' grade and sex.
+  const studentIds: string[] | null = testTypeIndex >= 0 ? [] : null;
+  const retestRows = new Map<number, { grade: FitnessGradeCode; sex: FitnessSex }>();
+  const unusedRetests = new Set<number>();
   const heightColumn = measureColumn(columnOf, 'height_cm', -1);
   const weightColumn = measureColumn(columnOf, 'weight_kg', -1);
   const itemColumns: MeasureColumn[] = [];
@@ -178,7 +206,24 @@ export function scoreFitnessCsvText(text: string): FitnessTableResult {
     const p = grade.ok && sex.ok ? fitnessProfileIndex(grade.value, sex.value) : -1;
     profile[r] = p < 0 ? 0 : p;
 
-    if (exemptionIndex >= 0 && !isEmptyCell(cells.textOf(exemptionIndex))) {
+    let retest = false;
+    if (studentIds !== null) {
+      studentIds[r] = studentIdIndex >= 0 ? cells.textOf(studentIdIndex).trim() : '';
+      const type = parseTestType(cells.textOf(testTypeIndex));
+      if (!type.ok) problems.push(cellProblem(rowNumber, header, cells, testTypeIndex, type.message));
+      else if (type.value === 'retest') {
+        retest = true;
+        if (exemptionIndex >= 0 && !isEmptyCell(cells.textOf(exemptionIndex))) {
+          problems.push(cellProblem(rowNumber, header, cells, exemptionIndex, 'a 补测 (retest) row cannot carry an exemption: record the exemption on the test row'));
+        }
+        if (studentIdIndex < 0 || studentIds[r] === '') {
+          problems.push(cellProblem(rowNumber, header, cells, testTypeIndex, "a 补测 (retest) row needs the student's student_id, to find the test it retests"));
+        }
+        if (grade.ok && sex.ok) retestRows.set(r, { grade: grade.value, sex: sex.value });
+      }
+    }
+
+    if (!retest && exemptionIndex >= 0 && !isEmptyCell(cells.textOf(exemptionIndex))) {
       const kind = parseExemptionKind(cells.textOf(exemptionIndex));
       const reason = reasonIndex >= 0 ? cells.textOf(reasonIndex).trim() : '';
       if (!kind.ok) problems.push(cellProblem(rowNumber, header, cells, exemptionIndex, kind.message));
@@ -201,7 +246,63 @@ export function scoreFitnessCsvText(text: string): FitnessTableResult {
       if (((required >> column.item) & 1) === 0) continue;
       items[base + column.item] = readMeasure(column, cells, rowNumber, header, problems);
     }
-    rowState[r] = problems.length === problemsBefore ? ROW_OK : ROW_BAD;
+    rowState[r] = problems.length !== problemsBefore ? ROW_BAD : retest ? ROW_RETEST : ROW_OK;
+  }
+  const retestResults = studentIds === null ? new Map<number, FitnessTestResult>() : scoreRetests();
+
+  /**
+   * Pairs each good 补测 row with its student's test row (same student_id; exactly one; same grade
+   * and sex) and scores the test with the retest (scoreFitnessTest); a retest that cannot be paired
+   * or that the core does not apply is reported (column test_type) and left unscored.
+   */
+  function scoreRetests(): Map<number, FitnessTestResult> {
+    const results = new Map<number, FitnessTestResult>();
+    const ids = studentIds!;
+    const wanted = new Map<string, number[]>();
+    for (const r of retestRows.keys()) if (rowState[r] === ROW_RETEST) wanted.set(ids[r], []);
+    for (let r = 0; r < count; r += 1) {
+      const state = rowState[r];
+      if (state !== ROW_RETEST && state !== ROW_BLANK) wanted.get(ids[r])?.push(r);
+    }
+    const firstRetestOf = new Map<string, number>();
+    const notUsed = (r: number, message: string) => {
+      rowState[r] = ROW_BAD;
+      unusedRetests.add(r);
+      problems.push({ row: r + 2, column: header[testTypeIndex], value: 'retest', message: `补测 not used: ${message}` });
+    };
+    for (const [r, { grade, sex }] of retestRows) {
+      if (rowState[r] !== ROW_RETEST) continue;
+      const id = ids[r];
+      const tests = wanted.get(id)!;
+      const earlier = firstRetestOf.get(id);
+      if (earlier !== undefined) {
+        notUsed(r, `one retest per school year; student ${id} already has one in row ${earlier + 2}`);
+        continue;
+      }
+      firstRetestOf.set(id, r);
+      if (tests.length !== 1) {
+        notUsed(r, tests.length === 0 ? `no test row of student ${id} in the file` : `student ${id} has ${tests.length} test rows (${tests.map((t) => t + 2).join(', ')}); keep one per school year`);
+        continue;
+      }
+      const t = tests[0];
+      if (rowState[t] === ROW_BAD) notUsed(r, `the test row ${t + 2} has problems`);
+      else if (rowState[t] === ROW_EXEMPT) notUsed(r, `the test row ${t + 2} is exempted (免予执行/暂缓)`);
+      else if (profile[t] !== profile[r]) notUsed(r, `grade or sex differ from the test row ${t + 2}`);
+      else {
+        const valuesOf = (row: number) => {
+          const results: Partial<Record<FitnessItemCode, number>> = {};
+          ITEM_CODES.forEach((code, item) => {
+            const value = items[row * ITEM_COUNT + item];
+            if (value === value) results[code] = value;
+          });
+          return { heightCm: heightCm[row] === heightCm[row] ? heightCm[row] : null, weightKg: weightKg[row] === weightKg[row] ? weightKg[row] : null, results };
+        };
+        const result = scoreFitnessTest({ grade, sex, ...valuesOf(t), retest: valuesOf(r) }, standard);
+        if (result.retest?.applied) results.set(r, result);
+        else notUsed(r, `${result.retest?.reason ?? 'the retest was not applied'} (test row ${t + 2})`);
+      }
+    }
+    return results;
   }
 
   // An absent column is worth a warning only when some row needs it (e.g. no run_800m column in
@@ -237,13 +338,20 @@ export function scoreFitnessCsvText(text: string): FitnessTableResult {
   let exempt = 0;
   let bad = 0;
   let blank = 0;
+  let retestsNotUsed = 0;
+  const anyRetest = retestResults.size > 0;
   for (let r = 0; r < count; r += 1) {
     const state = rowState[r];
-    if (state === ROW_BLANK) {
+    const retested = anyRetest ? retestResults.get(r) : undefined;
+    if (retested !== undefined) {
+      chunk += inputText(text, starts[r], ends[r], cellCount[r], width, read);
+      chunk += computedColumns(retested);
+    } else if (state === ROW_BLANK) {
       blank += 1;
       chunk += blankRow;
     } else if (state !== ROW_OK) {
-      if (state === ROW_BAD) bad += 1;
+      if (unusedRetests.has(r)) retestsNotUsed += 1;
+      else if (state === ROW_BAD) bad += 1;
       else exempt += 1;
       chunk += inputText(text, starts[r], ends[r], cellCount[r], width, read);
       chunk += blankComputed;
@@ -289,7 +397,19 @@ export function scoreFitnessCsvText(text: string): FitnessTableResult {
     chunk.charCodeAt(0);
     chunks.push(chunk);
   }
-  return { header: outputHeader, chunks, problems, warnings, counts: { dataRows: count - blank, scored, incomplete, exempt, bad, blank } };
+  problems.sort((a, b) => a.row - b.row);
+  return { header: outputHeader, chunks, problems, warnings, counts: { dataRows: count - blank, scored, incomplete, exempt, bad, blank, retested: retestResults.size, retestsNotUsed } };
+}
+
+/** The computed columns (each with its leading comma) of a result scored by the core: a retested year. */
+function computedColumns(result: FitnessTestResult): string {
+  let text = result.bmi === null ? ',,' : `${commaTenths(Math.round(result.bmi * 10))}${COMMA_INTEGER[result.bmiScore!]}`;
+  for (const code of ITEM_CODES) {
+    const score = result.itemScores[code];
+    text += score === undefined ? ',' : COMMA_INTEGER[score];
+  }
+  if (result.total === null) return `${text},,,,,${result.missing.join(';')}`;
+  return `${text},${hundredthsText(Math.round(result.standardScore! * 100))}${COMMA_INTEGER[result.bonus!]}${commaTenths(Math.round(result.total * 10))}${COMMA_LEVEL[result.level!]},`;
 }
 
 /**
