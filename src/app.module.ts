@@ -8,6 +8,7 @@ import { GrowthModule } from './modules/growth/growth.module';
 import { HealthModule } from './modules/health/health.module';
 import { ImportsModule } from './modules/imports/imports.module';
 import { IntakeModule } from './modules/intake/intake.module';
+import { ReviewModule } from './modules/review/review.module';
 import { RosterModule } from './modules/roster/roster.module';
 import { ValueAddedModule } from './modules/value-added/value-added.module';
 
@@ -18,7 +19,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule.forDataSource(dataSource), AuthModule, HealthModule, RosterModule, IntakeModule, ImportsModule, FitnessModule, ValueAddedModule, GrowthModule],
+      imports: [DatabaseModule.forDataSource(dataSource), AuthModule, HealthModule, RosterModule, IntakeModule, ImportsModule, FitnessModule, ValueAddedModule, GrowthModule, ReviewModule],
       providers: [{ provide: APP_CONFIG, useValue: config }],
       exports: [APP_CONFIG],
     };

@@ -22,7 +22,14 @@ import { GrowthStudentResult } from '../modules/growth/entities/growth-student-r
 import { Job } from '../modules/jobs/entities/job.entity';
 import { ValueAddedGroupResult } from '../modules/value-added/entities/value-added-group-result.entity';
 import { ValueAddedRun } from '../modules/value-added/entities/value-added-run.entity';
+import { RecordAppeal } from '../modules/review/entities/appeal.entity';
+import { Holiday } from '../modules/review/entities/holiday.entity';
+import { IntegrityFlag } from '../modules/review/entities/integrity-flag.entity';
+import { PublicityObjection } from '../modules/review/entities/objection.entity';
+import { PublicityBatch, PublicityBatchRecord } from '../modules/review/entities/publicity-batch.entity';
+import { ActivityRecordTransition } from '../modules/review/entities/record-transition.entity';
+import { ReviewSettings } from '../modules/review/entities/review-settings.entity';
 import { ValueAddedStudy } from '../modules/value-added/entities/value-added-study.entity';
 
 /** Every entity, listed once: the app, the CLI, migrations and the drift check share this list. */
-export const ENTITIES = [Region, School, Term, Grade, SchoolClass, Student, Enrolment, ImportBatch, Indicator, TermRecord, RecordVersion, ActivityRecord, EvidenceFile, Job, User, RoleAssignment, RefreshToken, AuditEvent, FitnessResult, FitnessResultSet, ValueAddedStudy, ValueAddedRun, ValueAddedGroupResult, GrowthRun, GrowthStudentResult] as const;
+export const ENTITIES = [Region, School, Term, Grade, SchoolClass, Student, Enrolment, ImportBatch, Indicator, TermRecord, RecordVersion, ActivityRecord, EvidenceFile, Job, User, RoleAssignment, RefreshToken, AuditEvent, FitnessResult, FitnessResultSet, ValueAddedStudy, ValueAddedRun, ValueAddedGroupResult, GrowthRun, GrowthStudentResult, ActivityRecordTransition, Holiday, ReviewSettings, PublicityBatch, PublicityBatchRecord, PublicityObjection, RecordAppeal, IntegrityFlag] as const;

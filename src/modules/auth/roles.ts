@@ -19,6 +19,14 @@ export const PERMISSIONS = [
   'audit.read',
   'valueadded.manage', // value-added studies and runs (bureau); sees every school's results
   'valueadded.read', // value-added results: bureau all schools, a school its own rows
+  'records.submit', // 写实记录: create, edit and submit one's own; confirm a teacher's on-behalf record
+  'records.onbehalf', // 写实记录: enter one for a student of one's class (flagged; the student confirms)
+  'records.review', // 写实记录: verify / return / reject, term-end selection, the integrity queue
+  'publicity.manage', // publicity batches (公示), objection investigations, closing a batch
+  'publicity.object', // raise an objection (异议) during a publicity window one is the audience of
+  'appeals.file', // appeal (申诉) a rejection or a confirmed record; escalate a dismissed appeal
+  'appeals.decide', // the school's decision on an appeal
+  'appeals.reconsider', // the bureau's decision on an escalated appeal (复议)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -41,20 +49,20 @@ export const ROLE_DEFINITIONS: Readonly<Record<Role, RoleDefinition>> = {
     nameZh: '市级管理员',
     target: 'deployment',
     rank: 50,
-    permissions: ['regions.write', 'schools.write', 'classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'users.manage', 'audit.read', 'valueadded.manage', 'valueadded.read'],
+    permissions: ['regions.write', 'schools.write', 'classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'users.manage', 'audit.read', 'valueadded.manage', 'valueadded.read', 'appeals.reconsider'],
     auditReads: true,
   },
-  district_officer: { nameZh: '区县教育局', target: 'region', rank: 40, permissions: ['schools.write', 'students.read', 'users.manage', 'valueadded.manage', 'valueadded.read'], auditReads: true },
+  district_officer: { nameZh: '区县教育局', target: 'region', rank: 40, permissions: ['schools.write', 'students.read', 'users.manage', 'valueadded.manage', 'valueadded.read', 'appeals.reconsider'], auditReads: true },
   school_admin: {
     nameZh: '学校管理员',
     target: 'school',
     rank: 30,
-    permissions: ['classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'users.manage', 'valueadded.read'],
+    permissions: ['classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'users.manage', 'valueadded.read', 'records.review', 'publicity.manage', 'appeals.decide'],
     auditReads: false,
   },
   registrar: { nameZh: '学籍管理员', target: 'school', rank: 30, permissions: ['students.read', 'students.write', 'students.identity', 'enrolments.write', 'imports.commit'], auditReads: false },
   admissions_officer: { nameZh: '高中招生人员', target: 'school', rank: 30, permissions: ['students.read'], auditReads: true },
-  teacher: { nameZh: '教师', target: 'class', rank: 20, permissions: ['students.read'], auditReads: false },
-  student: { nameZh: '学生', target: 'student', rank: 10, permissions: ['students.read'], auditReads: false },
-  guardian: { nameZh: '家长', target: 'student', rank: 10, permissions: ['students.read'], auditReads: false },
+  teacher: { nameZh: '教师', target: 'class', rank: 20, permissions: ['students.read', 'records.onbehalf', 'records.review', 'publicity.object'], auditReads: false },
+  student: { nameZh: '学生', target: 'student', rank: 10, permissions: ['students.read', 'records.submit', 'publicity.object', 'appeals.file'], auditReads: false },
+  guardian: { nameZh: '家长', target: 'student', rank: 10, permissions: ['students.read', 'publicity.object', 'appeals.file'], auditReads: false },
 };

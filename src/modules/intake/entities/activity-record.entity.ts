@@ -32,6 +32,7 @@ import {
 @Check('ck_activity_records_status', `status IN (${sqlList(ACTIVITY_STATUSES)})`)
 @Check('ck_activity_records_source', `source IN (${sqlList(RECORD_SOURCES)})`)
 @Check('ck_activity_records_dates', `end_date IS NULL OR end_date >= start_date`)
+@Check('ck_activity_records_times', `(start_time IS NULL) = (end_time IS NULL) AND (end_time IS NULL OR end_time > start_time)`)
 @Check('ck_activity_records_hours', `hours IS NULL OR (hours >= 0 AND hours <= 10000)`)
 export class ActivityRecord {
   @PrimaryGeneratedColumn('uuid')
@@ -69,6 +70,13 @@ export class ActivityRecord {
 
   @Column({ type: 'date', nullable: true })
   endDate: string | null;
+
+  /** Time of day the activity started and ended (one-day activities; optional): lets the integrity check see overlapping activities of one student. */
+  @Column({ type: 'time', nullable: true })
+  startTime: string | null;
+
+  @Column({ type: 'time', nullable: true })
+  endTime: string | null;
 
   @Column({ type: 'numeric', nullable: true })
   hours: string | null;
