@@ -30,6 +30,9 @@ import { PublicityBatch, PublicityBatchRecord } from '../modules/review/entities
 import { ActivityRecordTransition } from '../modules/review/entities/record-transition.entity';
 import { ReviewSettings } from '../modules/review/entities/review-settings.entity';
 import { ValueAddedStudy } from '../modules/value-added/entities/value-added-study.entity';
+import { AdmissionsApplication } from '../modules/portfolios/entities/admissions-application.entity';
+import { AdmissionsBatch } from '../modules/portfolios/entities/admissions-batch.entity';
+import { Portfolio } from '../modules/portfolios/entities/portfolio.entity';
 
 /** Every entity, listed once: the app, the CLI, migrations and the drift check share this list. */
-export const ENTITIES = [Region, School, Term, Grade, SchoolClass, Student, Enrolment, ImportBatch, Indicator, TermRecord, RecordVersion, ActivityRecord, EvidenceFile, Job, User, RoleAssignment, RefreshToken, AuditEvent, FitnessResult, FitnessResultSet, ValueAddedStudy, ValueAddedRun, ValueAddedGroupResult, GrowthRun, GrowthStudentResult, ActivityRecordTransition, Holiday, ReviewSettings, PublicityBatch, PublicityBatchRecord, PublicityObjection, RecordAppeal, IntegrityFlag] as const;
+export const ENTITIES = [Region, School, Term, Grade, SchoolClass, Student, Enrolment, ImportBatch, Indicator, TermRecord, RecordVersion, ActivityRecord, EvidenceFile, Job, User, RoleAssignment, RefreshToken, AuditEvent, FitnessResult, FitnessResultSet, ValueAddedStudy, ValueAddedRun, ValueAddedGroupResult, GrowthRun, GrowthStudentResult, ActivityRecordTransition, Holiday, ReviewSettings, PublicityBatch, PublicityBatchRecord, PublicityObjection, RecordAppeal, IntegrityFlag, AdmissionsBatch, AdmissionsApplication, Portfolio] as const;
