@@ -1,5 +1,5 @@
 import { Student } from '../../src/modules/roster/entities/student.entity';
-import { type DataScope, EVERYTHING, NOTHING, studentInScopeSql, whereStudentInScope } from '../../src/modules/auth/data-scope';
+import { applicationInScopeSql, type DataScope, EVERYTHING, NOTHING, studentInScopeSql, whereStudentInScope } from '../../src/modules/auth/data-scope';
 import { studentNumber } from '../helpers/roster-builders';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
 
@@ -64,5 +64,49 @@ describe('data scope → SQL', () => {
     const orBuilder = db.dataSource.getRepository(Student).createQueryBuilder('student').where('student.id = :x OR student.id = :y', { x: ids.b1, y: ids.a1 });
     whereStudentInScope(orBuilder, scope({ schoolIds: [ids.schoolA] }), { studentIdColumn: 'student.id', schoolIdColumn: 'student.school_id' });
     expect((await orBuilder.getMany()).map((s) => s.id)).toEqual([ids.a1]);
+  });
+
+  describe('the applicant grant (admissions officers, ADR 0820)', () => {
+    // High school H receives applications: a1 in an open batch, b1 in a closed one; high school K: b2 in the open batch.
+    beforeAll(async () => {
+      const q = (sql: string, params: unknown[] = []) => db.dataSource.query(sql, params);
+      const [region] = await q("SELECT region_id AS id FROM schools WHERE id = $1", [ids.schoolA]);
+      [{ id: ids.highH }] = await q("INSERT INTO schools (code, name, stage, region_id) VALUES ('3115030401', 'h', 'senior', $1) RETURNING id", [region.id]);
+      [{ id: ids.highK }] = await q("INSERT INTO schools (code, name, stage, region_id) VALUES ('3115030402', 'k', 'senior', $1) RETURNING id", [region.id]);
+      const today = "(now() AT TIME ZONE 'Asia/Shanghai')::date";
+      [{ id: ids.open }] = await q(`INSERT INTO admissions_batches (code, name, opens_on, closes_on) VALUES ('open', 'o', ${today} - 1, ${today} + 1) RETURNING id`);
+      [{ id: ids.closed }] = await q(`INSERT INTO admissions_batches (code, name, opens_on, closes_on) VALUES ('closed', 'c', ${today} - 30, ${today} - 1) RETURNING id`);
+      [{ id: ids.future }] = await q(`INSERT INTO admissions_batches (code, name, opens_on, closes_on) VALUES ('future', 'f', ${today} + 1, ${today} + 30) RETURNING id`);
+      const apply = (student: string, school: string, batch: string) => q("INSERT INTO admissions_applications (student_id, school_id, batch_id, applied_on) VALUES ($1, $2, $3, '2025-06-01')", [ids[student], ids[school], ids[batch]]);
+      await apply('a1', 'highH', 'open');
+      await apply('b1', 'highH', 'closed');
+      await apply('a2', 'highH', 'future');
+      await apply('b2', 'highK', 'open');
+    });
+
+    it('reaches the students who applied to the school in a batch whose period is open today, nobody else', async () => {
+      expect(await visible(scope({ applicantOfSchoolIds: [ids.highH] }))).toEqual(sorted('a1'));
+      expect(await visible(scope({ applicantOfSchoolIds: [ids.highK] }))).toEqual(sorted('b2'));
+      expect(await visible(scope({ applicantOfSchoolIds: [ids.highH, ids.highK] }))).toEqual(sorted('a1', 'b2'));
+    });
+
+    it('reaches nobody once the period is over, and again when it is extended', async () => {
+      await db.dataSource.query("UPDATE admissions_batches SET closes_on = opens_on WHERE id = $1", [ids.open]);
+      expect(await visible(scope({ applicantOfSchoolIds: [ids.highH] }))).toEqual([]);
+      await db.dataSource.query("UPDATE admissions_batches SET closes_on = (now() AT TIME ZONE 'Asia/Shanghai')::date + 1 WHERE id = $1", [ids.open]);
+      expect(await visible(scope({ applicantOfSchoolIds: [ids.highH] }))).toEqual(sorted('a1'));
+    });
+
+    it('shows an officer the applications to their own school only, not the same student’s elsewhere', async () => {
+      await db.dataSource.query("INSERT INTO admissions_applications (student_id, school_id, batch_id, applied_on) VALUES ($1, $2, $3, '2025-06-02')", [ids.a1, ids.highK, ids.open]);
+      const applications = async (grant: DataScope) => {
+        const params: unknown[] = [];
+        const condition = applicationInScopeSql(grant, { schoolIdColumn: 'a.school_id', batchIdColumn: 'a.batch_id' }, params);
+        return (await db.dataSource.query(`SELECT a.student_id, a.school_id FROM admissions_applications a WHERE ${condition} ORDER BY a.student_id, a.school_id`, params)) as { student_id: string; school_id: string }[];
+      };
+      expect(await applications(scope({ applicantOfSchoolIds: [ids.highH] }))).toEqual([{ student_id: ids.a1, school_id: ids.highH }]);
+      expect((await applications(scope({ schoolIds: [ids.schoolA] })))).toEqual([]);
+      expect((await applications(EVERYTHING)).length).toBe(5);
+    });
   });
 });

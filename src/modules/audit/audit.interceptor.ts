@@ -4,8 +4,8 @@ import type { Request } from 'express';
 import { catchError, from, map, mergeMap, type Observable, throwError } from 'rxjs';
 import { DomainError } from '../../common/errors/domain-error';
 import type { Actor } from '../auth/actor';
-import { AUDITED_READ } from '../auth/auth.decorators';
-import { AuditService } from './audit.service';
+import { AUDITED_READ, PURPOSE_REQUIRED } from '../auth/auth.decorators';
+import { AuditService, purposeOf } from './audit.service';
 
 /**
  * Audits, for every signed-in caller: every write (success or failure), and reads of routes
@@ -34,6 +34,13 @@ export class AuditInterceptor implements NestInterceptor {
     const targetType = readTarget ?? (context.getClass().name.replace(/Controller$/, '').toLowerCase() || null);
     const record = (outcome: string, targetId: string | null) =>
       this.audit.record({ actor, action: isWrite ? 'write' : `read.${readTarget}`, operation, targetType, targetId, outcome, request });
+
+    if (!isWrite && this.reflector.get<boolean | undefined>(PURPOSE_REQUIRED, context.getHandler()) && !purposeOf(request)) {
+      const refused = new DomainError('PURPOSE_REQUIRED', 400, 'state the purpose of this read in the X-Access-Purpose header or the purpose query parameter', '请在X-Access-Purpose请求头或purpose参数中说明查阅目的', [
+        { field: 'purpose', code: 'PURPOSE_REQUIRED', message: 'required for audited reads' },
+      ]);
+      return from(record('400', paramId)).pipe(mergeMap(() => throwError(() => refused)));
+    }
 
     return next.handle().pipe(
       mergeMap((body: unknown) => {

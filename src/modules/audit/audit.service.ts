@@ -18,6 +18,23 @@ export interface AuditRecord {
   readonly purpose?: string | null;
 }
 
+/** Why the caller reads: the `X-Access-Purpose` header (URL-encoded) or a `purpose` query parameter; at most 200 characters. */
+export function purposeOf(request: Request | undefined): string | null {
+  if (!request) return null;
+  const header = request.header('x-access-purpose');
+  const query = (request.query as Record<string, unknown> | undefined)?.purpose;
+  let purpose: string | null = null;
+  if (header) {
+    try {
+      purpose = decodeURIComponent(header);
+    } catch {
+      purpose = header;
+    }
+  } else if (typeof query === 'string') purpose = query;
+  purpose = purpose?.trim().slice(0, 200) ?? null;
+  return purpose ? purpose : null;
+}
+
 /** Appends to the audit trail. The table itself refuses updates and deletes. */
 @Injectable()
 export class AuditService {
@@ -30,15 +47,7 @@ export class AuditService {
   async recordMany(events: readonly AuditRecord[]): Promise<void> {
     if (events.length === 0) return;
     const rows = events.map((event) => {
-      const purposeHeader = event.request?.header('x-access-purpose');
-      let purpose = event.purpose ?? null;
-      if (!purpose && purposeHeader) {
-        try {
-          purpose = decodeURIComponent(purposeHeader).slice(0, 200);
-        } catch {
-          purpose = purposeHeader.slice(0, 200);
-        }
-      }
+      const purpose = event.purpose ?? purposeOf(event.request);
       return this.dataSource.getRepository(AuditEvent).create({
         actorUserId: event.actor?.userId ?? null,
         actorUsername: (event.actor?.username ?? event.username ?? null)?.slice(0, 64) ?? null,

@@ -60,14 +60,17 @@ export class Actor {
       scope = { all: true, schoolIds: [], classIds: [], studentIds: [], regionIds: [] };
     } else if (granting.length > 0) {
       const union = (pick: (a: ResolvedAssignment) => readonly (string | null)[]) => [...new Set(granting.flatMap(pick).filter((v): v is string => v !== null))];
+      // An admissions officer's school is the high school they admit for, not data they may read:
+      // for the role's applicant permissions it reaches the students who applied to that school
+      // while the batch's period is open (data-scope.ts turns that into SQL); otherwise nothing.
+      const admits = (a: ResolvedAssignment) => ROLE_DEFINITIONS[a.role].applicantPermissions !== undefined;
       scope = {
         all: false,
-        // An admissions officer's school is the high school they admit for, not data they may read:
-        // they see only the students who applied to it (applications arrive with the portfolios).
-        schoolIds: union((a) => (a.role === 'admissions_officer' ? [] : [...a.schoolIds, a.schoolId])),
+        schoolIds: union((a) => (admits(a) ? [] : [...a.schoolIds, a.schoolId])),
         classIds: union((a) => [a.classId]),
         studentIds: union((a) => [a.studentId]),
         regionIds: union((a) => a.regionIds),
+        applicantOfSchoolIds: union((a) => (ROLE_DEFINITIONS[a.role].applicantPermissions?.includes(permission) ? [a.schoolId] : [])),
       };
     }
     this.scopes.set(permission, scope);

@@ -8,8 +8,9 @@ import { Brackets } from 'typeorm';
  *  - the student's school is in `schoolIds` (district officers: every school of their
  *    district; school administrators and registrars: their school);
  *  - the student is enrolled (in any term) in a class of `classIds` (teachers);
- *  - the student's id is in `studentIds` (the student, their guardians, the high schools
- *    the student applied to).
+ *  - the student's id is in `studentIds` (the student, their guardians);
+ *  - the student applied to a school of `applicantOfSchoolIds` in an admission batch whose
+ *    period is open today, China time (admissions officers: ADR 0820).
  *
  * This is the ONE place scope becomes SQL (ADR 0005). Services that read or write
  * student-level data take a DataScope and call `whereStudentInScope` (or `isSchoolInScope`
@@ -25,6 +26,19 @@ export interface DataScope {
   readonly studentIds: readonly string[];
   /** Regions whose schools this scope covers (region-level grants): lets a district officer manage its district's schools. */
   readonly regionIds?: readonly string[];
+  /**
+   * High schools whose applicants this scope reaches: a student who applied to one of them in a
+   * batch whose admissions period (opens_on … closes_on, inclusive, dates in China time) contains
+   * today. Outside the period the grant reaches nobody.
+   */
+  readonly applicantOfSchoolIds?: readonly string[];
+}
+
+/** The applicant grant as SQL over one parameter placeholder holding the school ids. */
+function applicantCondition(studentIdColumn: string, schoolIdsPlaceholder: string): string {
+  return `EXISTS (SELECT 1 FROM admissions_applications scope_application JOIN admissions_batches scope_batch ON scope_batch.id = scope_application.batch_id
+    WHERE scope_application.student_id = ${studentIdColumn} AND scope_application.school_id = ANY(${schoolIdsPlaceholder})
+      AND (now() AT TIME ZONE 'Asia/Shanghai')::date BETWEEN scope_batch.opens_on AND scope_batch.closes_on)`;
 }
 
 export const EVERYTHING: DataScope = Object.freeze({ all: true, schoolIds: [], classIds: [], studentIds: [] });
@@ -68,6 +82,8 @@ export function whereStudentInScope<T extends ObjectLiteral>(
         });
       }
       if (scope.studentIds.length > 0) inner.orWhere(`${studentIdColumn} = ANY(:studentIds${suffix})`, { [`studentIds${suffix}`]: scope.studentIds });
+      const applicantOf = scope.applicantOfSchoolIds ?? [];
+      if (applicantOf.length > 0) inner.orWhere(applicantCondition(studentIdColumn, `:applicantOf${suffix}`), { [`applicantOf${suffix}`]: applicantOf });
     }),
   );
 }
@@ -111,6 +127,10 @@ export function studentInScopeSql(scope: DataScope, columns: { studentIdColumn: 
     params.push(scope.studentIds);
     parts.push(`${columns.studentIdColumn} = ANY($${params.length}::uuid[])`);
   }
+  if ((scope.applicantOfSchoolIds ?? []).length > 0) {
+    params.push(scope.applicantOfSchoolIds);
+    parts.push(applicantCondition(columns.studentIdColumn, `$${params.length}::uuid[]`));
+  }
   return parts.length === 0 ? 'FALSE' : `(${parts.join(' OR ')})`;
 }
 
@@ -122,4 +142,19 @@ export function isRegionInScope(scope: DataScope, regionId: string): boolean {
 /** Whether school-level data of this school (its classes, uploads, own reports) is in scope. */
 export function isSchoolInScope(scope: DataScope, schoolId: string): boolean {
   return scope.all || scope.schoolIds.includes(schoolId);
+}
+
+/**
+ * For admissions applications themselves (`admissions_applications` rows): visible with `all`,
+ * or when the application is to a school of `applicantOfSchoolIds` and its batch's period is open
+ * today — so an officer sees the applications to their own school, never the same student's
+ * applications elsewhere. Other grants do not reach applications.
+ */
+export function applicationInScopeSql(scope: DataScope, columns: { schoolIdColumn: string; batchIdColumn: string }, params: unknown[]): string {
+  if (scope.all) return 'TRUE';
+  const applicantOf = scope.applicantOfSchoolIds ?? [];
+  if (applicantOf.length === 0) return 'FALSE';
+  params.push(applicantOf);
+  return `(${columns.schoolIdColumn} = ANY($${params.length}::uuid[]) AND EXISTS (SELECT 1 FROM admissions_batches scope_batch WHERE scope_batch.id = ${columns.batchIdColumn}
+    AND (now() AT TIME ZONE 'Asia/Shanghai')::date BETWEEN scope_batch.opens_on AND scope_batch.closes_on))`;
 }

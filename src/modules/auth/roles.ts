@@ -27,6 +27,11 @@ export const PERMISSIONS = [
   'appeals.file', // appeal (申诉) a rejection or a confirmed record; escalate a dismissed appeal
   'appeals.decide', // the school's decision on an appeal
   'appeals.reconsider', // the bureau's decision on an escalated appeal (复议)
+  'admissions.manage', // admission batches and their periods (city); applications arrive through the import pipeline
+  'admissions.read', // sealed portfolios of applicants (admissions officers: their school's, during an open period); always with a purpose
+  'portfolios.manage', // compile, sign off, seal and reopen 综合素质档案 (school)
+  'portfolios.comment', // the class teacher's comment on a portfolio
+  'portfolios.confirm', // the student's (or guardian's) confirmation of a portfolio
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -42,6 +47,12 @@ export interface RoleDefinition {
   readonly permissions: readonly Permission[];
   /** Bureau and admissions users: their reads of student-level data are audited. */
   readonly auditReads: boolean;
+  /**
+   * Permissions for which this role's school target reaches not the school's own students but
+   * the students who applied to that school, while their admission batch's period is open
+   * (admissions officers, ADR 0820). For the role's other permissions the school reaches nothing.
+   */
+  readonly applicantPermissions?: readonly Permission[];
 }
 
 export const ROLE_DEFINITIONS: Readonly<Record<Role, RoleDefinition>> = {
@@ -49,7 +60,7 @@ export const ROLE_DEFINITIONS: Readonly<Record<Role, RoleDefinition>> = {
     nameZh: '市级管理员',
     target: 'deployment',
     rank: 50,
-    permissions: ['regions.write', 'schools.write', 'classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'users.manage', 'audit.read', 'valueadded.manage', 'valueadded.read', 'appeals.reconsider'],
+    permissions: ['regions.write', 'schools.write', 'classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'users.manage', 'audit.read', 'valueadded.manage', 'valueadded.read', 'appeals.reconsider', 'admissions.manage', 'admissions.read', 'portfolios.manage'],
     auditReads: true,
   },
   district_officer: { nameZh: '区县教育局', target: 'region', rank: 40, permissions: ['schools.write', 'students.read', 'users.manage', 'valueadded.manage', 'valueadded.read', 'appeals.reconsider'], auditReads: true },
@@ -57,12 +68,12 @@ export const ROLE_DEFINITIONS: Readonly<Record<Role, RoleDefinition>> = {
     nameZh: '学校管理员',
     target: 'school',
     rank: 30,
-    permissions: ['classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'users.manage', 'valueadded.read', 'records.review', 'publicity.manage', 'appeals.decide'],
+    permissions: ['classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'users.manage', 'valueadded.read', 'records.review', 'publicity.manage', 'appeals.decide', 'portfolios.manage'],
     auditReads: false,
   },
   registrar: { nameZh: '学籍管理员', target: 'school', rank: 30, permissions: ['students.read', 'students.write', 'students.identity', 'enrolments.write', 'imports.commit'], auditReads: false },
-  admissions_officer: { nameZh: '高中招生人员', target: 'school', rank: 30, permissions: ['students.read'], auditReads: true },
-  teacher: { nameZh: '教师', target: 'class', rank: 20, permissions: ['students.read', 'records.onbehalf', 'records.review', 'publicity.object'], auditReads: false },
-  student: { nameZh: '学生', target: 'student', rank: 10, permissions: ['students.read', 'records.submit', 'publicity.object', 'appeals.file'], auditReads: false },
-  guardian: { nameZh: '家长', target: 'student', rank: 10, permissions: ['students.read', 'publicity.object', 'appeals.file'], auditReads: false },
+  admissions_officer: { nameZh: '高中招生人员', target: 'school', rank: 30, permissions: ['students.read', 'admissions.read'], auditReads: true, applicantPermissions: ['admissions.read'] },
+  teacher: { nameZh: '教师', target: 'class', rank: 20, permissions: ['students.read', 'records.onbehalf', 'records.review', 'publicity.object', 'portfolios.comment'], auditReads: false },
+  student: { nameZh: '学生', target: 'student', rank: 10, permissions: ['students.read', 'records.submit', 'publicity.object', 'appeals.file', 'portfolios.confirm'], auditReads: false },
+  guardian: { nameZh: '家长', target: 'student', rank: 10, permissions: ['students.read', 'publicity.object', 'appeals.file', 'portfolios.confirm'], auditReads: false },
 };
