@@ -86,7 +86,7 @@ async function runImport(kind: string, file: string, options: { dryRun?: boolean
 export function register(program: Command): void {
   program
     .command('import')
-    .description('validate and import a CSV/XLSX file of the given kind (roster, scores, fitness, vision, art, labour, activities); all rows or none, with a progress bar')
+    .description('validate and import a CSV/XLSX file of the given kind (roster, scores, fitness, vision, art, labour, activities, applications); all rows or none, with a progress bar')
     .argument('<kind>', 'import kind, e.g. roster')
     .argument('<file>', 'CSV (UTF-8, UTF-8 BOM, GBK, GB18030) or XLSX file')
     .option('--dry-run', 'validate and report only; write nothing')

@@ -13,6 +13,7 @@ import { ImportRejectedError, UnknownImportKindError } from './imports.errors';
 import { rosterImportKind } from './kinds/roster.import-kind';
 import { activityImportKind } from '../intake/imports/activity.import-kind';
 import { TERM_RECORD_IMPORT_KINDS } from '../intake/imports/term-record-kinds';
+import { applicationImportKind } from '../portfolios/imports/application.import-kind';
 import { type AnyImportKind, type AnyStagedImportKind, type ImportContext, isStagedKind, type RowProblem } from './pipeline/import-kind';
 import { openTable, readTable, sourceSize, TableReadError, type TableSource } from './pipeline/read-table';
 import { cellsOfRow, mapHeaders, validateRows } from './pipeline/validate-table';
@@ -62,6 +63,7 @@ export class ImportsService {
     [rosterImportKind.kind, rosterImportKind],
     ...TERM_RECORD_IMPORT_KINDS.map((kind) => [kind.kind, kind] as const),
     [activityImportKind.kind, activityImportKind],
+    [applicationImportKind.kind, applicationImportKind],
   ]);
 
   constructor(
