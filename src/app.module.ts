@@ -9,6 +9,7 @@ import { HealthModule } from './modules/health/health.module';
 import { ImportsModule } from './modules/imports/imports.module';
 import { IntakeModule } from './modules/intake/intake.module';
 import { ReviewModule } from './modules/review/review.module';
+import { PortfoliosModule } from './modules/portfolios/portfolios.module';
 import { RosterModule } from './modules/roster/roster.module';
 import { ValueAddedModule } from './modules/value-added/value-added.module';
 
@@ -19,7 +20,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule.forDataSource(dataSource), AuthModule, HealthModule, RosterModule, IntakeModule, ImportsModule, FitnessModule, ValueAddedModule, GrowthModule, ReviewModule],
+      imports: [DatabaseModule.forDataSource(dataSource), AuthModule, HealthModule, RosterModule, IntakeModule, ImportsModule, FitnessModule, ValueAddedModule, GrowthModule, ReviewModule, PortfoliosModule],
       providers: [{ provide: APP_CONFIG, useValue: config }],
       exports: [APP_CONFIG],
     };

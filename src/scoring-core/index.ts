@@ -42,6 +42,9 @@ export { summarizeFitnessGroup, compareWithFitnessTargets, fitnessYearOverYear, 
 export type { FitnessResultForRates, FitnessGroupSummary, FitnessTargetYear, FitnessTargetCheck, FitnessYearOverYearChange } from './fitness/fitness-rates';
 export { summarizeMyopiaScreening, myopiaYearOverYear, MYOPIA_TARGET_CHANGE_POINTS } from './fitness/myopia-screening';
 export type { VisionScreeningRecord, MyopiaScreeningSummary } from './fitness/myopia-screening';
+// 艺术素质测评 total and level (portfolios).
+export { artAssessment, ART_ASSESSMENT_LEVEL_NAMES_ZH } from './art-assessment-level';
+export type { ArtAssessmentLevel, ArtAssessmentParts } from './art-assessment-level';
 export { SeededRandom } from './seeded-random';
 export { compensatedSum, mean, describe } from './descriptive-statistics';
 export type { Description } from './descriptive-statistics';

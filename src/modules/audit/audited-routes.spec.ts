@@ -6,6 +6,8 @@ import { GrowthController } from '../growth/growth.controller';
 import { ActivityRecordsController, EvidenceController, TermRecordsController } from '../intake/intake.controller';
 import { IntegrityController } from '../review/integrity.controller';
 import { ReviewRecordsController } from '../review/review-records.controller';
+import { AdmissionsController } from '../portfolios/admissions.controller';
+import { PortfoliosController } from '../portfolios/portfolios.controller';
 import { EnrolmentsController, StudentsController } from '../roster/roster.controller';
 
 /**
@@ -13,8 +15,8 @@ import { EnrolmentsController, StudentsController } from '../roster/roster.contr
  * interceptor audits routes marked @AuditedRead; this check fails when a GET route that returns
  * student-level data lacks the mark — add new student-level controllers to the list below.
  */
-const STUDENT_LEVEL = /^\/?api\/(students|enrolments|term-records|activity-records|evidence|fitness\/results|growth\/students|review\/(records|integrity))/;
-const CONTROLLERS = [StudentsController, EnrolmentsController, TermRecordsController, ActivityRecordsController, EvidenceController, FitnessController, GrowthController, ReviewRecordsController, IntegrityController];
+const STUDENT_LEVEL = /^\/?api\/(students|enrolments|term-records|activity-records|evidence|fitness\/results|growth\/students|review\/(records|integrity)|portfolios|admissions\/applicants)/;
+const CONTROLLERS = [StudentsController, EnrolmentsController, TermRecordsController, ActivityRecordsController, EvidenceController, FitnessController, GrowthController, ReviewRecordsController, IntegrityController, PortfoliosController, AdmissionsController];
 
 function getRoutes(controller: new (...args: never[]) => unknown): { path: string; audited: boolean }[] {
   const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');

@@ -10,6 +10,7 @@ import { GROWTH_JOB, GrowthService } from './growth.service';
   imports: [JobsModule],
   controllers: [GrowthController],
   providers: [GrowthService],
+  exports: [GrowthService],
 })
 export class GrowthModule implements OnModuleInit {
   constructor(
