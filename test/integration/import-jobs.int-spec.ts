@@ -92,8 +92,55 @@ describe('import jobs (jobs table, FOR UPDATE SKIP LOCKED) and the import CLI', 
     expect(ok.stderr).toMatch(/\[#{30}\] 100% 3\/3 rows {2}done/);
     expect(ok.stdout).toMatch(/recordsCreated=6/);
     const bad = run(['fitness', path.join(FIXTURES, 'not-ok', 'fitness', 'bad-time.csv'), '--json', '--no-progress']);
-    expect(bad.status).toBe(2);
+    expect({ status: bad.status, stderr: bad.stderr }).toEqual({ status: 2, stderr: '' });
     expect(bad.stderr).toBe('');
     expect(JSON.parse(bad.stdout)).toMatchObject({ kind: 'fitness', valid: false, errors: [{ row: 3, column: '800米跑', code: 'BAD_TIME' }] });
+  });
+
+  it('a CLI import records the same import job row as an uploaded one: state, rows, the report or the error; the file is left alone', async () => {
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js'), 'import', ...args], { env: { ...process.env, DATABASE_URL: db.url }, encoding: 'utf8', timeout: 60_000 });
+    const cliJobs = () => db.dataSource.getRepository(Job).find({ where: { type: 'import' }, order: { createdAt: 'ASC' } }).then((list) => list.filter((job) => job.payload.origin === 'cli'));
+    const before = (await cliJobs()).length;
+    const file = path.join(FIXTURES, 'ok', 'art.csv');
+    const ok = run(['art', file, '--json', '--no-progress']);
+    expect(ok.status).toBe(0);
+    const okReport = JSON.parse(ok.stdout);
+    const bad = run(['fitness', path.join(FIXTURES, 'not-ok', 'fitness', 'exemption-without-reason.csv'), '--no-progress']);
+    expect(bad.status).toBe(2);
+    const unknown = run(['nonsense', file]);
+    expect(unknown.status).not.toBe(0);
+    const recorded = (await cliJobs()).slice(before);
+    expect(recorded).toHaveLength(2); // the unknown kind wrote no job row
+    const [done, failed] = recorded;
+    expect(okReport.jobId).toBe(done.id);
+    expect(done).toMatchObject({ state: 'succeeded', progressDone: 2, progressTotal: 2, error: null, attempts: 1, schoolId: null, createdBy: null, leaseExpiresAt: null });
+    expect(done.payload).toMatchObject({ kind: 'art', fileName: 'art.csv', dryRun: false, origin: 'cli' });
+    const { jobId: _jobId, ...report } = okReport;
+    expect(done.result).toEqual(report);
+    expect(done.result).toMatchObject({ committed: true, summary: { recordsCreated: 6, recordsUpdated: 0 } });
+    expect(done.workerId).toMatch(/:\d+:[0-9a-f]{8}$/);
+    expect(done.finishedAt).toBeInstanceOf(Date);
+    expect(bad.stdout).toContain(`job       ${failed.id}`);
+    expect(failed).toMatchObject({ state: 'failed', error: expect.objectContaining({ code: 'IMPORT_INVALID' }) });
+    expect(failed.result).toMatchObject({ kind: 'fitness', valid: false, errors: [expect.objectContaining({ row: 4, code: 'EXEMPTION_REASON_REQUIRED' })] });
+    expect(fs.existsSync(file)).toBe(true);
+  });
+
+  it('the job list shows each viewer the jobs they may see, newest first: CLI imports to city-wide scopes', async () => {
+    const none = { all: false, schoolIds: [], classIds: [], studentIds: [] };
+    const someone = 'c5a0f0d4-2a7e-4d1b-9b8e-3f0e7c1d2a55';
+    const all = await jobs.list({ userId: someone, scope: EVERYTHING }, { type: 'import' });
+    const everyImport = await db.dataSource.getRepository(Job).find({ where: { type: 'import' }, order: { createdAt: 'DESC', id: 'ASC' } });
+    expect(all.total).toBe(everyImport.length);
+    expect(all.items.map((job) => job.id)).toEqual(everyImport.map((job) => job.id));
+    expect(all.items.some((job) => job.payload.origin === 'cli')).toBe(true);
+    const schoolA = await jobs.list({ userId: someone, scope: { ...none, schoolIds: [world.schoolA] } }, { type: 'import' });
+    expect(schoolA.items.length).toBeGreaterThan(0);
+    expect(schoolA.items.every((job) => job.schoolId === world.schoolA)).toBe(true);
+    expect((await jobs.list({ userId: someone, scope: { ...none, schoolIds: [world.schoolB] } }, {})).total).toBe(0);
+    const failed = await jobs.list({ userId: someone, scope: EVERYTHING }, { type: 'import', state: 'failed', pageSize: 1 });
+    expect(failed).toMatchObject({ page: 1, pageSize: 1, total: everyImport.filter((job) => job.state === 'failed').length });
+    expect(failed.items).toHaveLength(1);
   });
 });

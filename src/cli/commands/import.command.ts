@@ -4,18 +4,21 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/app-config';
 import type { ImportReport } from '../../modules/imports/import-report';
 import type { ImportProgress } from '../../modules/imports/imports.service';
-import { ImportRejectedError } from '../../modules/imports/imports.errors';
+import { importJobHandler, type ImportJobPayload } from '../../modules/imports/import-job.handler';
+import { JobsService } from '../../modules/jobs/jobs.service';
+import { JobsWorker } from '../../modules/jobs/jobs.worker';
 import { ImportsService } from '../../modules/imports/imports.service';
 import { EVERYTHING } from '../../modules/auth/data-scope';
 import { CliError } from '../cli-error';
 import { withDatabase } from './database.command';
 
-function printReport(report: ImportReport, asJson: boolean): void {
+function printReport(report: ImportReport, asJson: boolean, jobId: string): void {
   if (asJson) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...report, jobId }, null, 2)}\n`);
     return;
   }
   const lines = [
+    `job       ${jobId}`,
     `file      ${report.fileName} (${report.format}, ${report.encoding}, sha256 ${report.fileSha256.slice(0, 12)}…)`,
     `rows      ${report.rowCount}`,
     `result    ${report.valid ? (report.committed ? 'imported' : 'valid (dry run, nothing written)') : `${report.errorCount} problem(s), nothing written`}`,
@@ -56,30 +59,54 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): (progr
   };
 }
 
+/**
+ * Imports a file from disk as a job of this process: the same `import` job row the HTTP job path
+ * records (state, rows processed / total, the report or the error), created already running
+ * under this process's lease so no service worker claims it, and run by the same handler. So CLI
+ * imports show up in `GET /api/jobs/:id` like uploaded ones, and one killed mid-way is failed as
+ * INTERRUPTED by the next sweep.
+ */
 async function runImport(kind: string, file: string, options: { dryRun?: boolean; json?: boolean; progress?: boolean }): Promise<void> {
   const resolved = path.resolve(file);
   if (!fs.existsSync(resolved)) throw new CliError('FILE_NOT_FOUND', `no such file: ${file}`);
   const config = loadConfig();
   await withDatabase(async (dataSource) => {
     const imports = new ImportsService(dataSource, config);
-    try {
-      // Streamed from disk: a million-row file never sits in memory whole.
-      const report = await imports.run(kind, { path: resolved }, path.basename(resolved), {
-        dryRun: Boolean(options.dryRun),
-        onProgress: options.progress === false ? undefined : progressBar(),
-        // The CLI runs with database access on the server itself: the operator's scope is everything.
-        context: { scope: EVERYTHING, actorUserId: null },
-      });
-      printReport(report, Boolean(options.json));
-      if (!report.valid) process.exitCode = 2; // a dry run of an invalid file is still bad input
-    } catch (error) {
-      if (error instanceof ImportRejectedError) {
-        printReport(error.report, Boolean(options.json));
-        process.exitCode = 2;
-        return;
+    imports.getKind(kind); // an unknown kind is refused before any job row is written
+    const jobs = new JobsService(dataSource);
+    const worker = new JobsWorker(jobs, config);
+    let report: ImportReport | undefined;
+    let thrown: unknown;
+    const handler = importJobHandler(imports, { onProgress: options.progress === false ? undefined : progressBar() });
+    worker.register('import', async (job, progress) => {
+      try {
+        const outcome = await handler(job, progress);
+        report = outcome.result as unknown as ImportReport;
+        return outcome;
+      } catch (error) {
+        thrown = error; // the job row records it as failed; the operator sees the error itself
+        throw error;
       }
-      throw error;
+    });
+    const payload: ImportJobPayload = {
+      kind,
+      path: resolved, // streamed from disk: a million-row file never sits in memory whole
+      fileName: path.basename(resolved),
+      dryRun: Boolean(options.dryRun),
+      // The CLI runs with database access on the server itself: the operator's scope is everything.
+      scope: EVERYTHING,
+      actorUserId: null,
+      origin: 'cli',
+    };
+    const job = await jobs.startRunning('import', payload as unknown as Record<string, unknown>, { schoolId: null, createdBy: null }, { workerId: worker.workerId, seconds: worker.leaseSeconds });
+    await worker.runOne(job);
+    if (thrown !== undefined) throw thrown;
+    if (!report) {
+      const [failed] = (await dataSource.query('SELECT error FROM jobs WHERE id = $1', [job.id])) as { error: { code: string; message: string } | null }[];
+      throw new CliError(failed?.error?.code ?? 'JOB_FAILED', `${failed?.error?.message ?? 'the import failed'} (job ${job.id})`);
     }
+    printReport(report, Boolean(options.json), job.id);
+    if (!report.valid) process.exitCode = 2; // a dry run of an invalid file is still bad input
   });
 }
 

@@ -1,4 +1,6 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import type { Page } from '../../common/http/pagination';
+import { ListJobsQueryDto } from './dto/list-jobs.query';
 import { ApiTags } from '@nestjs/swagger';
 import { ParseIdPipe } from '../../common/http/parse-id.pipe';
 import type { Actor } from '../auth/actor';
@@ -15,6 +17,17 @@ export class JobsController {
     private readonly jobs: JobsService,
     private readonly worker: JobsWorker,
   ) {}
+
+  /**
+   * The jobs the caller may see, newest first (`?type=import&state=failed`): imports uploaded as
+   * jobs and those run from the CLI (`wuyu import`, city-wide: visible to city-wide scopes), model
+   * runs. Same visibility as one job: its creator, and callers whose scope covers its school.
+   */
+  @Get()
+  async list(@Query() query: ListJobsQueryDto, @CurrentActor() actor: Actor): Promise<Page<JobResponse>> {
+    const page = await this.jobs.list(this.viewer(actor), query);
+    return { ...page, items: page.items.map(toJobResponse) };
+  }
 
   /** State, rows processed / total, and (when finished) the report. Visible to its creator and to callers whose scope covers its school. */
   @Get(':id')

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Brackets, DataSource } from 'typeorm';
+import { type Page, pageWindow } from '../../common/http/pagination';
 import { DomainError } from '../../common/errors/domain-error';
 import type { DataScope } from '../auth/data-scope';
 import { isSchoolInScope } from '../auth/data-scope';
+import type { ListJobsQueryDto } from './dto/list-jobs.query';
 import { Job } from './entities/job.entity';
 
 export class JobNotFoundError extends DomainError {
@@ -42,6 +44,20 @@ export class JobsService {
   async enqueue(type: string, payload: Record<string, unknown>, owner: { schoolId?: string | null; createdBy?: string | null } = {}): Promise<Job> {
     const repository = this.dataSource.getRepository(Job);
     return repository.save(repository.create({ type, payload, state: 'queued', schoolId: owner.schoolId ?? null, createdBy: owner.createdBy ?? null }));
+  }
+
+  /**
+   * A job that runs at once in the calling process (the CLI's import): inserted already running
+   * under that process's lease, so no worker claims it, and failed as INTERRUPTED like any other
+   * if the process dies (the caller renews the lease while it runs, e.g. through JobsWorker.runOne).
+   */
+  async startRunning(type: string, payload: Record<string, unknown>, owner: { schoolId?: string | null; createdBy?: string | null }, lease: { workerId: string; seconds: number }): Promise<Job> {
+    const [row] = (await this.dataSource.query(
+      `INSERT INTO jobs (type, state, payload, school_id, created_by, attempts, started_at, lease_expires_at, worker_id)
+       VALUES ($1, 'running', $2::jsonb, $3, $4, 1, now(), now() + make_interval(secs => $5), $6) RETURNING id`,
+      [type, JSON.stringify(payload), owner.schoolId ?? null, owner.createdBy ?? null, lease.seconds, lease.workerId.slice(0, 120)],
+    )) as { id: string }[];
+    return this.dataSource.getRepository(Job).findOneByOrFail({ id: row.id });
   }
 
   /** Takes the oldest queued job of these types, marking it running under this worker's lease; null when there is none. */
@@ -107,6 +123,27 @@ export class JobsService {
       JSON.stringify(error),
       result === null ? null : JSON.stringify(result),
     ]);
+  }
+
+  /**
+   * The jobs a viewer may see (as for `get`: created by them, of a school their scope covers, or
+   * every job for a city-wide scope), newest first — uploads and CLI imports alike.
+   */
+  async list(viewer: { userId: string; scope: DataScope }, query: ListJobsQueryDto): Promise<Page<Job>> {
+    const { page, pageSize, skip, take } = pageWindow(query);
+    const builder = this.dataSource.getRepository(Job).createQueryBuilder('job');
+    if (!viewer.scope.all) {
+      builder.where(
+        new Brackets((visible) => {
+          visible.where('job.createdBy = :userId', { userId: viewer.userId });
+          if (viewer.scope.schoolIds.length > 0) visible.orWhere('job.schoolId IN (:...schoolIds)', { schoolIds: [...viewer.scope.schoolIds] });
+        }),
+      );
+    }
+    if (query.type !== undefined) builder.andWhere('job.type = :type', { type: query.type });
+    if (query.state !== undefined) builder.andWhere('job.state = :state', { state: query.state });
+    const [items, total] = await builder.orderBy('job.createdAt', 'DESC').addOrderBy('job.id', 'ASC').skip(skip).take(take).getManyAndCount();
+    return { items, page, pageSize, total };
   }
 
   /** A job its creator may see, or anyone whose scope covers its school (or everything); else 404. */

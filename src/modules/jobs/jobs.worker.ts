@@ -40,7 +40,7 @@ export class JobsWorker implements OnApplicationBootstrap, OnApplicationShutdown
   private stopped = true;
   private lastSweep = 0;
   readonly workerId = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  private readonly leaseSeconds: number;
+  readonly leaseSeconds: number;
 
   constructor(
     private readonly jobs: JobsService,

@@ -15,6 +15,12 @@ export const jobsMatrix: MatrixModule = {
   },
   rows: [
     {
+      route: 'GET /api/jobs',
+      // Everyone signed in gets the jobs they may see (their own, their schools', all for city-wide scopes).
+      own: () => ({ url: '/api/jobs?type=import&state=succeeded' }),
+      expected: allRoles(200, { anonymous: 401 }),
+    },
+    {
       route: 'POST /api/jobs/:id/retry',
       own: (w) => ({ url: `/api/jobs/${w.ids.JOBR1}/retry` }),
       other: (w) => ({ url: `/api/jobs/${w.ids.JOBR2}/retry` }),
