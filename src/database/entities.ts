@@ -33,6 +33,7 @@ import { ValueAddedStudy } from '../modules/value-added/entities/value-added-stu
 import { AdmissionsApplication } from '../modules/portfolios/entities/admissions-application.entity';
 import { AdmissionsBatch } from '../modules/portfolios/entities/admissions-batch.entity';
 import { Portfolio } from '../modules/portfolios/entities/portfolio.entity';
+import { PortfolioEvent } from '../modules/portfolios/entities/portfolio-event.entity';
 
 /** Every entity, listed once: the app, the CLI, migrations and the drift check share this list. */
-export const ENTITIES = [Region, School, Term, Grade, SchoolClass, Student, Enrolment, ImportBatch, Indicator, TermRecord, RecordVersion, ActivityRecord, EvidenceFile, Job, User, RoleAssignment, RefreshToken, AuditEvent, FitnessResult, FitnessResultSet, ValueAddedStudy, ValueAddedRun, ValueAddedGroupResult, GrowthRun, GrowthStudentResult, ActivityRecordTransition, Holiday, ReviewSettings, PublicityBatch, PublicityBatchRecord, PublicityObjection, RecordAppeal, IntegrityFlag, AdmissionsBatch, AdmissionsApplication, Portfolio] as const;
+export const ENTITIES = [Region, School, Term, Grade, SchoolClass, Student, Enrolment, ImportBatch, Indicator, TermRecord, RecordVersion, ActivityRecord, EvidenceFile, Job, User, RoleAssignment, RefreshToken, AuditEvent, FitnessResult, FitnessResultSet, ValueAddedStudy, ValueAddedRun, ValueAddedGroupResult, GrowthRun, GrowthStudentResult, ActivityRecordTransition, Holiday, ReviewSettings, PublicityBatch, PublicityBatchRecord, PublicityObjection, RecordAppeal, IntegrityFlag, AdmissionsBatch, AdmissionsApplication, Portfolio, PortfolioEvent] as const;

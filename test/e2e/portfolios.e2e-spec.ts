@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type AuthedClient, signedInAs } from '../helpers/auth';
+import { PortfoliosService } from '../../src/modules/portfolios/portfolios.service';
 import { createRecordWorld, type RecordWorld } from '../helpers/record-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -105,6 +106,16 @@ describe('portfolios: compile, confirm, comment, sign off, seal, verify, reopen'
     await student.post(`/api/portfolios/${portfolioId}/confirm`).expect(409);
     const events = await t.db.dataSource.query(`SELECT operation FROM audit_events WHERE action = 'portfolio.sealed' AND target_id = $1`, [portfolioId]);
     expect(events).toEqual([{ operation: `sha256:${sealed.body.contentSha256}` }]);
+    // Every step is in the version's history with who and when (the refused ones are not).
+    expect(sealed.body.history.map((e: { action: string; fromStatus: string | null; toStatus: string; by: string }) => [e.action, e.fromStatus, e.toStatus, e.by])).toEqual([
+      ['compile', null, 'compiled', schoolAdmin.user.id],
+      ['confirm', 'compiled', 'student_confirmed', student.user.id],
+      ['comment', 'student_confirmed', 'commented', teacher.user.id],
+      ['sign_off', 'commented', 'signed_off', schoolAdmin.user.id],
+      ['seal', 'signed_off', 'sealed', schoolAdmin.user.id],
+    ]);
+    expect(sealed.body.history[4]).toMatchObject({ at: sealed.body.steps.sealed.at, remark: `sha256:${sealed.body.contentSha256}` });
+    await expect(t.db.dataSource.query(`UPDATE portfolio_events SET remark = 'x' WHERE portfolio_id = $1`, [portfolioId])).rejects.toThrow(/append-only/);
   });
 
   it('serves the snapshot byte for byte: its SHA-256 is the stored hash, and verify agrees', async () => {
@@ -189,6 +200,36 @@ describe('portfolios: compile, confirm, comment, sign off, seal, verify, reopen'
     ]);
     // The open version compiles again while nobody has confirmed it.
     expect((await schoolAdmin.post('/api/portfolios').send({ studentId: world.students.s1 }).expect(200)).body.id).toBe(reopened.body.id);
+  });
+
+  it('when a confirmed record changes (upheld appeal), sends an unsealed version back to compiled and reopens a sealed one', async () => {
+    const service = t.app.get(PortfoliosService);
+    const s2 = world.students.s2;
+    const s2Student = await signedInAs(t.app, t.db.dataSource, [{ role: 'student', studentId: s2 }]);
+    expect(await service.refreshForChangedRecord(s2, '无档案')).toBeNull();
+    const id = (await schoolAdmin.post('/api/portfolios').send({ studentId: s2 }).expect(201)).body.id;
+    await s2Student.post(`/api/portfolios/${id}/confirm`).expect(200);
+    await teacher.post(`/api/portfolios/${id}/comment`).send({ comment: '认真负责' }).expect(200);
+    await t.db.dataSource.query(`UPDATE activity_records SET status = 'CONFIRMED' WHERE student_id = $1`, [s2]);
+
+    const reset = await service.refreshForChangedRecord(s2, '申诉成立：写实记录已更正');
+    expect(reset).toMatchObject({ id, version: 1, status: 'compiled', steps: { studentConfirmed: null, commented: null }, document: { classTeacherComment: null } });
+    expect(reset!.document.sections).toMatchObject({ activityRecords: { items: expect.arrayContaining([expect.objectContaining({ status: 'CONFIRMED' })]) } });
+    expect(reset!.history.map((e) => [e.action, e.toStatus])).toEqual([
+      ['compile', 'compiled'],
+      ['confirm', 'student_confirmed'],
+      ['comment', 'commented'],
+      ['reset', 'compiled'],
+    ]);
+    expect(reset!.history[3]).toMatchObject({ fromStatus: 'commented', by: null, remark: '申诉成立：写实记录已更正' });
+
+    await s2Student.post(`/api/portfolios/${id}/confirm`).expect(200);
+    await teacher.post(`/api/portfolios/${id}/comment`).send({ comment: '认真负责' }).expect(200);
+    await schoolAdmin.post(`/api/portfolios/${id}/sign-off`).expect(200);
+    const sealed = (await schoolAdmin.post(`/api/portfolios/${id}/seal`).expect(200)).body;
+    const reopened = await service.refreshForChangedRecord(s2, '申诉成立：获奖等次更正');
+    expect(reopened).toMatchObject({ version: 2, status: 'compiled', supersedesId: id, reopenReason: '申诉成立：获奖等次更正' });
+    expect((await schoolAdmin.get(`/api/portfolios/${id}`).expect(200)).body).toEqual({ ...sealed, superseded: true });
   });
 
   it('keeps portfolios inside the data scope', async () => {

@@ -36,6 +36,7 @@ const TRANSITIONS = {
 type Action = keyof typeof TRANSITIONS;
 
 const STATUS_ZH: Readonly<Record<PortfolioStatus, string>> = { compiled: '已汇总', student_confirmed: '学生已确认', commented: '班主任已评语', signed_off: '学校已审核', sealed: '已封存' };
+const EVENT_OF: Readonly<Record<Exclude<Action, 'seal'>, string>> = { confirm: 'confirm', comment: 'comment', signOff: 'sign_off' };
 const ACTION_ZH: Readonly<Record<Action | 'reopen' | 'compile', string>> = { confirm: '学生确认', comment: '班主任评语', signOff: '学校审核', seal: '封存', reopen: '重新开启', compile: '汇总' };
 
 const iso = (value: unknown): string | null => (value === null || value === undefined ? null : new Date(value as string | Date).toISOString());
@@ -92,7 +93,19 @@ export class PortfoliosService {
   }
 
   async get(scopes: PortfolioReadScopes, id: string): Promise<PortfolioResponse> {
-    return toResponse(await this.readRow(scopes, id));
+    const row = await this.readRow(scopes, id);
+    const events = (await this.dataSource.query('SELECT action, from_status, to_status, actor_user_id, at, remark FROM portfolio_events WHERE portfolio_id = $1 ORDER BY id', [id])) as Row[];
+    return {
+      ...toResponse(row),
+      history: events.map((event) => ({
+        action: event.action as string,
+        fromStatus: (event.from_status as PortfolioStatus | null) ?? null,
+        toStatus: event.to_status as PortfolioStatus,
+        at: iso(event.at)!,
+        by: (event.actor_user_id as string | null) ?? null,
+        remark: (event.remark as string | null) ?? null,
+      })),
+    };
   }
 
   async list(scopes: PortfolioReadScopes, query: ListPortfoliosQueryDto): Promise<Page<PortfolioSummaryResponse>> {
@@ -191,9 +204,12 @@ export class PortfoliosService {
           actor.userId,
           student.school.id,
         ]);
+        await recordEvent(manager, latest.id as string, 'recompile', 'compiled', 'compiled', actor.userId);
         return { id: latest.id as string, created: false };
       }
-      return { id: await this.insertVersion(manager, student, compiled, 1, null, null, actor.userId), created: true };
+      const created = await this.insertVersion(manager, student, compiled, 1, null, null, actor.userId);
+      await recordEvent(manager, created, 'compile', null, 'compiled', actor.userId);
+      return { id: created, created: true };
     });
     return { created: id.created, portfolio: await this.get({ full: scope, sealedOnly: scope }, id.id) };
   }
@@ -207,6 +223,7 @@ export class PortfoliosService {
         `UPDATE portfolios SET status = $2, ${transition.at} = now(), ${transition.by} = $3${action === 'comment' ? ', class_teacher_comment = $4' : ''}, updated_at = now() WHERE id = $1`,
         action === 'comment' ? [row.id, transition.to, actor.userId, comment] : [row.id, transition.to, actor.userId],
       );
+      await recordEvent(manager, row.id as string, EVENT_OF[action], transition.from, transition.to, actor.userId, action === 'comment' ? (comment ?? null)?.slice(0, 500) ?? null : null);
     });
     return this.get({ full: scope, sealedOnly: scope }, id);
   }
@@ -225,6 +242,7 @@ export class PortfoliosService {
         text,
         hash,
       ]);
+      await recordEvent(manager, row.id as string, 'seal', 'signed_off', 'sealed', actor.userId, `sha256:${hash}`, at);
       return hash;
     });
     // The hash also goes to the append-only audit trail: a second, independent record of what was sealed.
@@ -249,21 +267,44 @@ export class PortfoliosService {
       const [latest] = (await manager.query('SELECT id FROM portfolios WHERE student_id = $1 ORDER BY version DESC LIMIT 1', [row.student_id])) as Row[];
       if (latest.id !== row.id) throw new PortfolioError('NOT_LATEST_VERSION', `version ${row.version} was already reopened; reopen the latest version`, `第${row.version}版已被重新开启，请对最新版本操作`, { portfolioId: id });
       const supersedes = { id: row.id, version: row.version, contentSha256: row.content_sha256 };
-      return this.insertVersion(manager, student, { ...compiled, content: { ...compiled.content, supersedes } }, (row.version as number) + 1, row.id as string, reason, actor?.userId ?? null);
+      const newId = await this.insertVersion(manager, student, { ...compiled, content: { ...compiled.content, supersedes } }, (row.version as number) + 1, row.id as string, reason, actor?.userId ?? null);
+      await recordEvent(manager, newId, 'reopen', null, 'compiled', actor?.userId ?? null, reason);
+      return newId;
     });
     return this.get({ full: scope, sealedOnly: scope }, created);
   }
 
   /**
-   * For the review workflow: an appeal about one of the student's records was upheld. Reopens the
-   * student's latest sealed portfolio as a new version (returns it), or returns null when there is
-   * nothing sealed to reopen (an open version picks the change up when it is compiled).
+   * For the review workflow: one of the student's confirmed records was amended or revoked (an
+   * upheld appeal or an integrity case). The portfolio must show the change:
+   *  - latest version sealed → reopened as a new version (the sealed one stays as it was);
+   *  - an unsealed version → compiled again and sent back to `compiled` (confirmation, comment
+   *    and sign-off were given to the old content; the history keeps them, event `reset`);
+   *  - no portfolio yet → nothing (the first compile will include the change).
+   * Returns the version that now carries the change, or null.
    */
-  async reopenForUpheldAppeal(studentId: string, reason: string): Promise<PortfolioResponse | null> {
-    const [latest] = (await this.dataSource.query('SELECT id, status FROM portfolios WHERE student_id = $1 ORDER BY version DESC LIMIT 1', [studentId])) as Row[];
-    if (!latest || latest.status !== 'sealed') return null;
+  async refreshForChangedRecord(studentId: string, reason: string): Promise<PortfolioResponse | null> {
     const everything: DataScope = { all: true, schoolIds: [], classIds: [], studentIds: [] };
-    return this.reopen(everything, latest.id as string, reason, null);
+    const remark = reason.slice(0, 500);
+    const [latest] = (await this.dataSource.query('SELECT id, status FROM portfolios WHERE student_id = $1 ORDER BY version DESC LIMIT 1', [studentId])) as Row[];
+    if (!latest) return null;
+    if (latest.status === 'sealed') return this.reopen(everything, latest.id as string, remark, null);
+    const student = await this.loadStudent(null, studentId);
+    const compiled = await this.compileContent(student);
+    const id = await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`wuyu.portfolio.${studentId}`]);
+      const [open] = (await manager.query(`SELECT id, status FROM portfolios WHERE student_id = $1 AND status <> 'sealed' FOR UPDATE`, [studentId])) as Row[];
+      if (!open) return null; // sealed in the meantime: the caller may retry, which reopens it
+      await manager.query(
+        `UPDATE portfolios SET status = 'compiled', content = $2, dimension_levels = $3, compiled_at = now(), compiled_by = NULL,
+           student_confirmed_at = NULL, student_confirmed_by = NULL, class_teacher_comment = NULL, commented_at = NULL, commented_by = NULL,
+           signed_off_at = NULL, signed_off_by = NULL, updated_at = now() WHERE id = $1`,
+        [open.id, JSON.stringify(compiled.content), JSON.stringify(compiled.dimensionLevels)],
+      );
+      await recordEvent(manager, open.id as string, 'reset', open.status as PortfolioStatus, 'compiled', null, remark);
+      return open.id as string;
+    });
+    return id === null ? this.refreshForChangedRecord(studentId, reason) : this.get({ full: everything, sealedOnly: everything }, id);
   }
 
   private async lockForTransition(manager: EntityManager, scope: DataScope, id: string, action: Action): Promise<Row> {
@@ -342,11 +383,24 @@ export class PortfoliosService {
   }
 }
 
+/** Appends one step to the version's history (portfolio_events, append-only). */
+async function recordEvent(manager: EntityManager, portfolioId: string, action: string, fromStatus: PortfolioStatus | null, toStatus: PortfolioStatus, userId: string | null, remark: string | null = null, at?: Date): Promise<void> {
+  await manager.query('INSERT INTO portfolio_events (portfolio_id, action, from_status, to_status, actor_user_id, remark, at) VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, now()))', [
+    portfolioId,
+    action,
+    fromStatus,
+    toStatus,
+    userId,
+    remark,
+    at ?? null,
+  ]);
+}
+
 function notSealed(id: string): PortfolioError {
   return new PortfolioError('PORTFOLIO_NOT_SEALED', `portfolio ${id} is not sealed yet`, `综合素质档案 ${id} 尚未封存`, { portfolioId: id });
 }
 
-function toResponse(row: Row): PortfolioResponse {
+function toResponse(row: Row): Omit<PortfolioResponse, 'history'> {
   const sealed = step(row.sealed_at, row.sealed_by);
   return {
     id: row.id as string,

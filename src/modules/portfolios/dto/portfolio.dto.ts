@@ -65,6 +65,8 @@ export interface PortfolioResponse {
     sealed: PortfolioStep | null;
   };
   contentSha256: string | null;
+  /** Every step of this version, oldest first, including resets (append-only history). */
+  history: { action: string; fromStatus: PortfolioStatus | null; toStatus: PortfolioStatus; at: string; by: string | null; remark: string | null }[];
   /** The portfolio document: for a sealed version, exactly the sealed snapshot. */
   document: Record<string, unknown>;
 }
