@@ -32,7 +32,7 @@ import { PORTFOLIO_SECTIONS } from './sections/section';
       provide: PORTFOLIO_SECTIONS,
       useFactory: (records: RecordsService, fitness: FitnessResultsService, growth: GrowthService) => [
         new ActivityRecordsSection(records),
-        new EvaluationSection(),
+        new EvaluationSection(null),
         new FitnessSection(fitness),
         new ArtSection(records),
         new LabourSection(records),

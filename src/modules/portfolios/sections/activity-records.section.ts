@@ -4,8 +4,9 @@ import type { RecordsService } from '../../intake/records.service';
 import { allPages, type CompiledSection, type PortfolioSection, type PortfolioStudent } from './section';
 
 /**
- * 写实记录: the student's CONFIRMED activity records (after 公示), each with its version, and
- * the count and hours per dimension. Drafts, records under review or revoked never enter.
+ * 写实记录: the student's confirmed activity records (after 公示: CONFIRMED, or AMENDED — the
+ * corrected version after an upheld appeal), each with its version, and the count and hours per
+ * dimension. Drafts, records under review, returned, rejected or revoked never enter.
  */
 export class ActivityRecordsSection implements PortfolioSection {
   readonly key = 'activityRecords';
@@ -16,10 +17,11 @@ export class ActivityRecordsSection implements PortfolioSection {
   async compile(student: PortfolioStudent): Promise<CompiledSection> {
     // The caller's right to compile this student's portfolio was checked; the section reads everything of the student.
     const all = await allPages((page) => this.records.listActivityRecords(EVERYTHING, { studentId: student.id, page, pageSize: 200 }));
-    const confirmed = all.filter((record) => record.status === 'CONFIRMED');
+    const confirmed = all.filter((record) => record.status === 'CONFIRMED' || record.status === 'AMENDED');
     const items = confirmed.map((record) => ({
       id: record.id,
       version: record.version,
+      status: record.status,
       term: record.term.code,
       dimension: record.dimension,
       recordType: record.recordType,
