@@ -41,6 +41,7 @@ const FILE_PROBLEMS: Record<string, [string, string]> = {
   MALFORMED_CSV: ['the CSV has an unterminated quoted field', 'CSV中有未闭合的引号'],
   FILE_TOO_LARGE: ['the file is larger than the upload limit (IMPORT_MAX_BYTES)', '文件超过上传大小上限'],
   NO_DATA_ROWS: ['the file has a header but no data rows', '文件只有表头，没有数据'],
+  XLSX_TOO_LARGE: ['the .xlsx expands to more than 256 MiB when unpacked (or is a zip bomb); save it as CSV or split it', '该.xlsx解压后超过256 MiB（或为压缩炸弹），请另存为CSV或拆分'],
 };
 
 function fileProblem(code: string, extra?: Partial<RowProblem>): RowProblem {

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import fc from 'fast-check';
 import * as iconv from 'iconv-lite';
+import { deflateRepeated, makeZip } from '../../helpers/make-zip';
 import { createRecordWorld, FIXTURE_STUDENTS } from '../../helpers/record-fixtures';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 
@@ -153,6 +154,28 @@ describe('hostile input', () => {
       }),
       { numRuns: 80, seed: 20261131, endOnFailure: true },
     );
+  });
+
+  it('an XLSX zip bomb (honest or lying about its size) is refused with XLSX_TOO_LARGE without being inflated into memory', async () => {
+    // 300 MiB of blanks as the worksheet (over the 256 MiB allowed), deflated to about 300 KB.
+    const sheet = await deflateRepeated(Buffer.alloc(1024 * 1024, 0x20), 300);
+    const types = { name: '[Content_Types].xml', content: Buffer.from('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>') };
+    const honest = makeZip([types, { name: 'xl/worksheets/sheet1.xml', deflated: sheet }]);
+    const lying = makeZip([types, { name: 'xl/worksheets/sheet1.xml', deflated: sheet, declaredSize: 4096 }]);
+    expect(honest.length).toBeLessThan(IMPORT_MAX_BYTES);
+    const before = await digests();
+    for (const [bytes, dryRun] of [[honest, true], [lying, true], [lying, false]] as const) {
+      const rssBefore = process.memoryUsage().rss;
+      const started = Date.now();
+      const response = await t.admin.post(`/api/imports/scores${dryRun ? '?dryRun=true' : ''}`).attach('file', bytes, 'bomb.xlsx').timeout(ANSWER_MS);
+      expect(response.status).toBe(dryRun ? 200 : 422);
+      const report = dryRun ? response.body : response.body.details;
+      expect(report.errors).toEqual([expect.objectContaining({ code: 'XLSX_TOO_LARGE', messageZh: expect.stringMatching(/压缩炸弹/) })]);
+      expect(Date.now() - started).toBeLessThan(ANSWER_MS);
+      // The app (in this process) never held the 300 MiB.
+      expect(process.memoryUsage().rss - rssBefore).toBeLessThan(200 * 1024 * 1024);
+    }
+    expect(await digests()).toEqual(before);
   });
 
   describe('oversized uploads are refused early', () => {

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import { decodeText, type TextEncoding } from './decode';
 import { normaliseCell } from './normalise';
+import { checkZipInflation } from './zip-guard';
 
 /** A data row as the user sees it in Excel: rowNumber 2 is the first row under the header. */
 export interface TableRow {
@@ -16,7 +17,7 @@ export interface Table {
   readonly rows: readonly TableRow[];
 }
 
-export type ReadTableFailure = 'EMPTY_FILE' | 'ENCODING_UNDETECTED' | 'UNREADABLE_FILE' | 'MALFORMED_CSV';
+export type ReadTableFailure = 'EMPTY_FILE' | 'ENCODING_UNDETECTED' | 'UNREADABLE_FILE' | 'MALFORMED_CSV' | 'XLSX_TOO_LARGE';
 
 /** Where an upload's bytes are: in memory (HTTP upload) or in a file (CLI, spooled job). */
 export type TableSource = Buffer | { readonly path: string };
@@ -392,6 +393,10 @@ function trimPartialUtf8(bytes: Buffer): Buffer {
 }
 
 async function readXlsx(bytes: Buffer): Promise<Table | ReadTableFailure> {
+  // A zip bomb never reaches exceljs, which would inflate it in memory.
+  const inflation = await checkZipInflation(bytes);
+  if (inflation === 'too-large') return 'XLSX_TOO_LARGE';
+  if (inflation === 'unreadable') return 'UNREADABLE_FILE';
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
