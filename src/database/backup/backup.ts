@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable, type Writable } from 'node:stream';
 import * as zlib from 'node:zlib';
+import { StringDecoder } from 'node:string_decoder';
 import type { Client } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 
@@ -39,13 +40,16 @@ interface Frame {
 }
 
 /** Order-independent digest of COPY text rows: count and the sum (mod 2^64) of each row's SHA-256 prefix. */
-class RowDigest {
+export class RowDigest {
   rows = 0;
   private sum = 0n;
   private carry = '';
+  // COPY chunks and archive reads split rows at different byte offsets, possibly inside a
+  // multi-byte character (Chinese names): decode across chunk boundaries, never per chunk.
+  private readonly decoder = new StringDecoder('utf8');
 
   update(chunk: Buffer): void {
-    const text = this.carry + chunk.toString('utf8');
+    const text = this.carry + this.decoder.write(chunk);
     const lines = text.split('\n');
     this.carry = lines.pop()!;
     for (const line of lines) this.add(line);
@@ -57,6 +61,7 @@ class RowDigest {
   }
 
   digest(): string {
+    this.carry += this.decoder.end();
     if (this.carry.length > 0) {
       this.add(this.carry);
       this.carry = '';
