@@ -19,6 +19,7 @@ const COMMAND_MODULES: readonly { readonly commands: readonly string[]; readonly
   { commands: ['sgp'], load: () => require('./sgp.command') },
   { commands: ['va'], load: () => require('./va.command') },
   { commands: ['backup', 'restore'], load: () => require('./backup.command') },
+  { commands: ['demo:generate', 'demo:load'], load: () => require('./demo.command') },
 ];
 
 /** Registers the module of the command being run, or every module when it is not one of them. */

@@ -1,0 +1,263 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '../../config/app-config';
+import { AuditService } from '../audit/audit.service';
+import { Actor } from '../auth/actor';
+import { EVERYTHING } from '../auth/data-scope';
+import type { Role } from '../auth/roles';
+import { UsersService } from '../auth/users.service';
+import type { ImportReport } from '../imports/import-report';
+import { ImportRejectedError } from '../imports/imports.errors';
+import { ImportsService } from '../imports/imports.service';
+import { EvidenceService } from '../intake/evidence/evidence.service';
+import { RosterService } from '../roster/roster.service';
+import type { DemoManifest } from './demo-files';
+
+/** One line of progress: a step finished (reference data, a file, evidence, accounts). */
+export interface DemoLoadStep {
+  readonly step: string;
+  readonly index: number;
+  readonly total: number;
+  readonly rows: number;
+  readonly seconds: number;
+  readonly elapsedSeconds: number;
+}
+
+export interface DemoAccount {
+  readonly username: string;
+  readonly password: string;
+  readonly role: Role;
+  readonly displayName: string;
+  /** What the account reaches, in words (school name, class, student). */
+  readonly scope: string;
+}
+
+export interface DemoLoadResult {
+  readonly seconds: number;
+  readonly rows: number;
+  readonly rowsByKind: Record<string, number>;
+  readonly accounts: DemoAccount[];
+  readonly accountsFile: string | null;
+  /** The import report of every file, in the order they finished. */
+  readonly reports: { file: string; kind: string; rowCount: number; errorCount: number; dryRun: boolean; committed: boolean }[];
+}
+
+export interface DemoLoadOptions {
+  readonly onStep?: (step: DemoLoadStep) => void;
+  /** Where to write the accounts (username, role, password); null: do not write. */
+  readonly accountsFile?: string | null;
+  /** Validate every file without writing it (rosters are committed, since records need them). */
+  readonly dryRunRecords?: boolean;
+  /** Imports running at once (default 2: this machine's cores). */
+  readonly concurrency?: number;
+}
+
+/**
+ * Runs `work` over the files with at most `concurrency` at a time: roster files strictly in
+ * order, a record file only after the roster of its term (and every earlier roster) is done.
+ * Stops at the first failure.
+ */
+export async function runInOrder<F extends { kind: string; termCode: string }>(files: readonly F[], concurrency: number, work: (file: F) => Promise<void>): Promise<void> {
+  const rosterDone = new Set<string>();
+  const pending = [...files];
+  let rosterRunning = false;
+  let failure: unknown;
+  const ready = (file: F) => {
+    const earlierRosters = files.filter((f) => f.kind === 'roster' && f.termCode <= file.termCode && f !== file);
+    if (file.kind === 'roster') return !rosterRunning && earlierRosters.every((f) => rosterDone.has(f.termCode));
+    return earlierRosters.every((f) => rosterDone.has(f.termCode));
+  };
+  const worker = async (): Promise<void> => {
+    while (failure === undefined) {
+      const index = pending.findIndex(ready);
+      if (index === -1) {
+        if (pending.length === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        continue;
+      }
+      const [file] = pending.splice(index, 1);
+      if (file.kind === 'roster') rosterRunning = true;
+      try {
+        await work(file);
+        if (file.kind === 'roster') rosterDone.add(file.termCode);
+      } catch (error) {
+        failure ??= error;
+      } finally {
+        if (file.kind === 'roster') rosterRunning = false;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, () => worker()));
+  if (failure !== undefined) throw failure;
+}
+
+/**
+ * The loader's own identity for the reference data: a city administrator of the whole
+ * deployment, as the CLI operator is (imports run with scope EVERYTHING and no user).
+ */
+function loaderActor(): Actor {
+  return new Actor('00000000-0000-0000-0000-000000000000', 'demo-loader', [
+    { id: 'demo-loader', role: 'city_admin', regionId: null, schoolId: null, classId: null, studentId: null, regionIds: [], schoolIds: [], everything: true },
+  ]);
+}
+
+/** A password that meets the policy (20 characters, four classes), made now, shown once. */
+export function demoPassword(): string {
+  const body = randomBytes(15).toString('base64url').replace(/[-_]/g, 'x');
+  return `${body.slice(0, 6)}-${body.slice(6, 12)}-${body.slice(12)}Q4`;
+}
+
+/** Throws when an import does not commit, with the first problems in the message. */
+function assertCommitted(report: ImportReport, file: string): void {
+  if (report.valid && report.committed) return;
+  const first = report.errors.slice(0, 5).map((e) => `row ${e.row ?? '-'} ${e.column ?? ''} ${e.code}: ${e.message}`).join('; ');
+  throw new Error(`demo file ${file} was refused by the import (${report.errorCount} problems): ${first}`);
+}
+
+/**
+ * Loads a generated demo city (a folder written by writeDemoCity) through the real services:
+ * regions, schools and terms through RosterService (the API's rules), every file through
+ * ImportsService (decode, validate, stage, merge — the pipeline schools use), evidence through
+ * EvidenceService, then one account per role through UsersService with passwords made now.
+ */
+export async function loadDemoCity(dataSource: DataSource, config: AppConfig, dir: string, manifest: DemoManifest, options: DemoLoadOptions = {}): Promise<DemoLoadResult> {
+  const started = process.hrtime.bigint();
+  const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
+  const total = manifest.files.length + 3;
+  let index = 0;
+  let stepStarted = elapsed();
+  const step = (name: string, rows: number) => {
+    index += 1;
+    const now = elapsed();
+    options.onStep?.({ step: name, index, total, rows, seconds: now - stepStarted, elapsedSeconds: now });
+    stepStarted = now;
+  };
+
+  // 1. regions, schools, terms (no import format for them: the roster service, as the API does)
+  const roster = new RosterService(dataSource, new AuditService(dataSource));
+  const actor = loaderActor();
+  const regionIds = new Map<string, string>();
+  for (const region of manifest.regions) {
+    const created = await roster.createRegion({ code: region.code, name: region.name, level: region.level, parentId: region.parentCode ? regionIds.get(region.parentCode) : undefined });
+    regionIds.set(region.code, created.id);
+  }
+  for (const school of manifest.schools) {
+    await roster.createSchool({ code: school.code, name: school.name, stage: school.stage, regionId: regionIds.get(school.regionCode)! }, actor);
+  }
+  for (const term of manifest.terms) await roster.createTerm({ code: term.code, startDate: term.startDate, endDate: term.endDate });
+  step(`regions ${manifest.regions.length}, schools ${manifest.schools.length}, terms ${manifest.terms.length}`, manifest.regions.length + manifest.schools.length + manifest.terms.length);
+
+  // 2. the files through the import pipeline: rosters one after the other (each term's enrolments
+  //    build on the last), a term's records as soon as its roster is in, two imports at a time so
+  //    PostgreSQL can use both cores. Different files never touch the same records, so the order
+  //    of the records' imports does not change what is stored.
+  const imports = new ImportsService(dataSource, config);
+  const rowsByKind: Record<string, number> = {};
+  const reports: DemoLoadResult['reports'] = [];
+  let rows = 0;
+  const importFile = async (file: DemoManifest['files'][number]) => {
+    const dryRun = Boolean(options.dryRunRecords) && file.kind !== 'roster';
+    let report: ImportReport;
+    try {
+      report = await imports.run(file.kind, { path: path.join(dir, file.path) }, path.basename(file.path), { dryRun, context: { scope: EVERYTHING, actorUserId: null } });
+    } catch (error) {
+      if (error instanceof ImportRejectedError) report = error.report;
+      else throw error;
+    }
+    reports.push({ file: file.path, kind: file.kind, rowCount: report.rowCount, errorCount: report.errorCount, dryRun: report.dryRun, committed: report.committed });
+    if (!dryRun || !report.valid) assertCommitted(report, file.path);
+    // Fresh statistics, so the next imports' joins on students and enrolments plan well.
+    if (file.kind === 'roster') await dataSource.query('ANALYZE students, enrolments, school_classes');
+    rows += report.rowCount;
+    rowsByKind[file.kind] = (rowsByKind[file.kind] ?? 0) + report.rowCount;
+    step(`${file.kind} ${file.path}`, report.rowCount);
+  };
+  await runInOrder(manifest.files, options.concurrency ?? 2, importFile);
+
+  // 3. evidence placeholders attached to their 写实记录
+  if (!options.dryRunRecords && manifest.evidence.length > 0) {
+    const evidence = new EvidenceService(dataSource, config);
+    const found = (await dataSource.query(
+      `SELECT a.id, s.student_number, t.code AS term_code, a.title, to_char(a.start_date, 'YYYY-MM-DD') AS start_date
+       FROM activity_records a JOIN students s ON s.id = a.student_id JOIN terms t ON t.id = a.term_id
+       WHERE s.student_number = ANY($1)`,
+      [[...new Set(manifest.evidence.map((e) => e.studentNumber))]],
+    )) as { id: string; student_number: string; term_code: string; title: string; start_date: string }[];
+    const idOf = new Map(found.map((r) => [`${r.student_number}|${r.term_code}|${r.title}|${r.start_date}`, r.id]));
+    for (const item of manifest.evidence) {
+      const recordId = idOf.get(`${item.studentNumber}|${item.termCode}|${item.title}|${item.startDate}`);
+      if (!recordId) throw new Error(`demo evidence ${item.file}: no 写实记录 ${item.title} of ${item.studentNumber} in ${item.termCode}`);
+      await evidence.attach(EVERYTHING, null, recordId, { bytes: readFileSync(path.join(dir, item.file)), originalName: path.basename(item.file) }, `${item.startDate}T10:00:00+08:00`);
+    }
+  }
+  step(`evidence ${manifest.evidence.length}`, manifest.evidence.length);
+
+  // 4. one account per role, passwords made now
+  const accounts = options.dryRunRecords ? [] : await createDemoAccounts(dataSource, manifest);
+  let accountsFile: string | null = null;
+  if (options.accountsFile && accounts.length > 0) {
+    accountsFile = options.accountsFile;
+    writeDemoAccounts(accountsFile, accounts, manifest);
+  }
+  step(`accounts ${accounts.length}`, accounts.length);
+  return { seconds: elapsed(), rows, rowsByKind, accounts, accountsFile, reports };
+}
+
+async function createDemoAccounts(dataSource: DataSource, manifest: DemoManifest): Promise<DemoAccount[]> {
+  const target = manifest.accounts;
+  const one = async (sql: string, params: unknown[], what: string): Promise<{ id: string; label: string }> => {
+    const [row] = (await dataSource.query(sql, params)) as { id: string; label: string }[];
+    if (!row) throw new Error(`demo accounts: ${what} is not in the database`);
+    return row;
+  };
+  const district = await one('SELECT id, name AS label FROM regions WHERE code = $1', [target.districtCode], `district ${target.districtCode}`);
+  const school = await one('SELECT id, name AS label FROM schools WHERE code = $1', [target.schoolCode], `school ${target.schoolCode}`);
+  const schoolClass = await one(
+    `SELECT c.id, s.name || ' ' || g.name_zh || c.name || '（' || c.school_year || '）' AS label
+     FROM school_classes c JOIN schools s ON s.id = c.school_id JOIN grades g ON g.code = c.grade_code
+     WHERE s.code = $1 AND c.school_year = $2 AND c.grade_code = $3 AND c.name = $4`,
+    [target.teacherClass.schoolCode, target.teacherClass.schoolYear, target.teacherClass.gradeCode, target.teacherClass.name],
+    'the teacher’s class',
+  );
+  const student = await one('SELECT id, name AS label FROM students WHERE student_number = $1', [target.studentNumber], `student ${target.studentNumber}`);
+  const admissions = await one('SELECT id, name AS label FROM schools WHERE code = $1', [target.admissionsSchoolCode], `school ${target.admissionsSchoolCode}`);
+
+  const plan: { username: string; role: Role; displayName: string; grant: Record<string, string>; scope: string }[] = [
+    { username: 'demo.city', role: 'city_admin', displayName: '演示·市教育局管理员', grant: {}, scope: '乌海市 (whole city)' },
+    { username: 'demo.district', role: 'district_officer', displayName: `演示·${district.label}教育局`, grant: { regionId: district.id }, scope: district.label },
+    { username: 'demo.school', role: 'school_admin', displayName: `演示·${school.label}管理员`, grant: { schoolId: school.id }, scope: school.label },
+    { username: 'demo.teacher', role: 'teacher', displayName: '演示·班主任', grant: { classId: schoolClass.id }, scope: schoolClass.label },
+    { username: 'demo.admissions', role: 'admissions_officer', displayName: `演示·${admissions.label}招生`, grant: { schoolId: admissions.id }, scope: `${admissions.label} (its applicants)` },
+    { username: 'demo.student', role: 'student', displayName: student.label, grant: { studentId: student.id }, scope: `${student.label} (self)` },
+  ];
+  const users = new UsersService(dataSource);
+  const accounts: DemoAccount[] = [];
+  for (const entry of plan) {
+    const password = demoPassword();
+    await users.create({ username: entry.username, displayName: entry.displayName, password, roles: [{ role: entry.role, ...entry.grant }] }, null);
+    accounts.push({ username: entry.username, password, role: entry.role, displayName: entry.displayName, scope: entry.scope });
+  }
+  return accounts;
+}
+
+/** The accounts as a table, for the console and the accounts file. */
+export function formatDemoAccounts(accounts: readonly DemoAccount[]): string {
+  const width = Math.max(...accounts.map((a) => a.username.length));
+  const roleWidth = Math.max(...accounts.map((a) => a.role.length));
+  return accounts.map((a) => `    ${a.username.padEnd(width)}  ${a.password}  ${a.role.padEnd(roleWidth)}  ${a.scope}`).join('\n');
+}
+
+function writeDemoAccounts(file: string, accounts: readonly DemoAccount[], manifest: DemoManifest): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const text = [
+    `# Wuyu demo city (seed ${manifest.seed}, scale ${manifest.scale}) — demo accounts, passwords generated at load time.`,
+    '# 演示账号（密码在导入时随机生成）。Sign in: POST /api/auth/login {"username","password"}',
+    '# username  password  role  scope',
+    formatDemoAccounts(accounts),
+    '',
+  ].join('\n');
+  writeFileSync(file, text, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
