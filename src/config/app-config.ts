@@ -29,7 +29,15 @@ export interface AppConfig {
   readonly jobLeaseSeconds: number;
   /** Longest time to receive a whole request (headers and body); slower requests are cut off with 408. */
   readonly requestTimeoutMs: number;
+  /**
+   * The demo city loaded by `npm start` into an empty database (issue 8, ADR 0900): WUYU_DEMO =
+   * off | small | district | city — default city on the embedded database, off with DATABASE_URL;
+   * WUYU_DEMO_SEED picks the city (default 8).
+   */
+  readonly demo: { readonly scale: 'off' | 'small' | 'district' | 'city'; readonly seed: number };
 }
+
+export const DEMO_SETTINGS = ['off', 'small', 'district', 'city'] as const;
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -99,6 +107,10 @@ export function loadConfig(env: Env = process.env, projectRoot = findProjectRoot
   const jobLeaseSeconds = integerIn(env, 'JOB_LEASE_SECONDS', 60, 2, 3_600, problems);
   const requestTimeoutMs = integerIn(env, 'REQUEST_TIMEOUT_MS', 120_000, 1_000, 3_600_000, problems);
 
+  const demoRaw = env.WUYU_DEMO?.trim().toLowerCase() || (databaseUrl === undefined ? 'city' : 'off');
+  if (!(DEMO_SETTINGS as readonly string[]).includes(demoRaw)) problems.push(`WUYU_DEMO must be one of ${DEMO_SETTINGS.join(', ')}, got "${env.WUYU_DEMO}"`);
+  const demoSeed = integerIn(env, 'WUYU_DEMO_SEED', 8, 0, 4_294_967_295, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -115,6 +127,7 @@ export function loadConfig(env: Env = process.env, projectRoot = findProjectRoot
     accessTokenTtlSeconds,
     jobLeaseSeconds,
     requestTimeoutMs,
+    demo: { scale: demoRaw as AppConfig['demo']['scale'], seed: demoSeed },
   };
 }
 

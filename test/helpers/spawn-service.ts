@@ -81,9 +81,12 @@ export function startService(env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promi
   });
 }
 
-/** The environment without DATABASE_URL, so the service uses its embedded PostgreSQL. */
+/**
+ * The environment without DATABASE_URL, so the service uses its embedded PostgreSQL. The demo
+ * city is off unless a test asks for it (`{ WUYU_DEMO: 'small' }`): lifecycle tests start empty.
+ */
 export function embeddedEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, WUYU_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, WUYU_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', WUYU_DEMO: 'off', ...extra };
   delete env.DATABASE_URL;
   return env;
 }
