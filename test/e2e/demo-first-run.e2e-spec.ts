@@ -1,0 +1,116 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { embeddedEnv, killLeftoverServices, startService } from '../helpers/spawn-service';
+
+/**
+ * Issue 8: on an empty database `npm start` loads the demo city and prints the URL and one
+ * account per role with passwords made at that moment (also written to the data directory);
+ * each account signs in and sees only its scope. The next start finds data and loads nothing.
+ */
+jest.setTimeout(600_000);
+
+interface StudentItem {
+  id: string;
+  studentNumber: string;
+  schoolId: string;
+}
+
+async function signIn(url: string, username: string, password: string): Promise<Record<string, string>> {
+  const response = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  expect(response.status).toBe(200);
+  const { accessToken } = (await response.json()) as { accessToken: string };
+  return { authorization: `Bearer ${accessToken}` };
+}
+
+async function allStudents(url: string, headers: Record<string, string>): Promise<{ total: number; items: StudentItem[] }> {
+  const items: StudentItem[] = [];
+  let total = 0;
+  for (let page = 1; page < 100; page += 1) {
+    const response = await fetch(`${url}/api/students?pageSize=200&page=${page}`, { headers });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { total: number; items: StudentItem[] };
+    total = body.total;
+    items.push(...body.items);
+    if (items.length >= total || body.items.length === 0) break;
+  }
+  return { total, items };
+}
+
+describe('first start: the demo city', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wuyu-demo-start-'));
+  afterEach(() => killLeftoverServices());
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('loads into an empty database, prints the accounts, and every account sees only its scope; the next start loads nothing', async () => {
+    const service = await startService(embeddedEnv(dataDir, { WUYU_DEMO: 'small', WUYU_DEMO_SEED: '8' }), 480_000);
+    const output = service.output();
+    expect(output).toMatch(/Empty database: loading the demo city/);
+    expect(output).toMatch(/demo city loaded: [\d,]+ rows/);
+    const accountsFile = path.join(dataDir, 'demo-accounts.txt');
+    await service.waitForOutput(/demo\.student\s+\S+\s+student/);
+    const accounts = new Map(
+      fs
+        .readFileSync(accountsFile, 'utf8')
+        .split('\n')
+        .filter((line) => /^\s+demo\./.test(line))
+        .map((line) => {
+          const [username, password, role] = line.trim().split(/\s+/);
+          return [role, { username, password }] as const;
+        }),
+    );
+    expect([...accounts.keys()].sort()).toEqual(['admissions_officer', 'city_admin', 'district_officer', 'school_admin', 'student', 'teacher']);
+    // The console shows the same passwords as the file.
+    for (const { username, password } of accounts.values()) {
+      expect(service.output()).toContain(username);
+      expect(service.output()).toContain(password);
+    }
+
+    const as = async (role: string) => signIn(service.url, accounts.get(role)!.username, accounts.get(role)!.password);
+    const city = await allStudents(service.url, await as('city_admin'));
+    expect(city.total).toBeGreaterThan(300);
+
+    const schools = (await (await fetch(`${service.url}/api/schools?pageSize=200`, { headers: await as('city_admin') })).json()) as { items: { id: string; regionId: string; code: string }[] };
+    const regions = (await (await fetch(`${service.url}/api/regions?pageSize=200`, { headers: await as('city_admin') })).json()) as { items: { id: string; code: string }[] };
+    const regionOfSchool = new Map(schools.items.map((s) => [s.id, s.regionId]));
+
+    const district = await allStudents(service.url, await as('district_officer'));
+    const haibowan = regions.items.find((r) => r.code === '150302')!.id;
+    expect(district.total).toBeGreaterThan(0);
+    expect(district.total).toBeLessThan(city.total);
+    expect(district.items.every((s) => regionOfSchool.get(s.schoolId) === haibowan)).toBe(true);
+
+    const school = await allStudents(service.url, await as('school_admin'));
+    expect(school.total).toBeGreaterThan(0);
+    expect(school.total).toBeLessThan(district.total);
+    expect(new Set(school.items.map((s) => s.schoolId)).size).toBe(1);
+
+    const teacher = await allStudents(service.url, await as('teacher'));
+    expect(teacher.total).toBeGreaterThan(0);
+    expect(teacher.total).toBeLessThanOrEqual(20);
+    expect(teacher.items.every((s) => s.schoolId === school.items[0].schoolId)).toBe(true);
+
+    const student = await allStudents(service.url, await as('student'));
+    expect(student.total).toBe(1);
+    expect(teacher.items.map((s) => s.id)).toContain(student.items[0].id);
+
+    // An admissions officer sees the students who applied to its school — none yet.
+    const admissions = await allStudents(service.url, await as('admissions_officer'));
+    expect(admissions.total).toBe(0);
+
+    // A city-wide score file was committed: the student reads its own records.
+    const records = await fetch(`${service.url}/api/term-records?studentId=${student.items[0].id}&pageSize=200`, { headers: await as('student') });
+    expect(records.status).toBe(200);
+    expect(((await records.json()) as { total: number }).total).toBeGreaterThan(10);
+    expect(await service.stop('SIGTERM')).toBe(0);
+
+    // Second start on the same data: no demo load, same accounts still work.
+    const again = await startService(embeddedEnv(dataDir, { WUYU_DEMO: 'small' }));
+    try {
+      expect(again.output()).not.toMatch(/loading the demo city/);
+      await signIn(again.url, accounts.get('student')!.username, accounts.get('student')!.password);
+    } finally {
+      expect(await again.stop()).toBe(0);
+    }
+  });
+});
