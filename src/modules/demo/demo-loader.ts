@@ -128,10 +128,11 @@ export async function loadDemoCity(dataSource: DataSource, config: AppConfig, di
   const total = manifest.files.length + 3;
   let index = 0;
   let stepStarted = elapsed();
-  const step = (name: string, rows: number) => {
+  /** A step finished; `since` is when it started (imports overlap, so not the previous step's end). */
+  const step = (name: string, rows: number, since = stepStarted) => {
     index += 1;
     const now = elapsed();
-    options.onStep?.({ step: name, index, total, rows, seconds: now - stepStarted, elapsedSeconds: now });
+    options.onStep?.({ step: name, index, total, rows, seconds: now - since, elapsedSeconds: now });
     stepStarted = now;
   };
 
@@ -158,6 +159,7 @@ export async function loadDemoCity(dataSource: DataSource, config: AppConfig, di
   const reports: DemoLoadResult['reports'] = [];
   let rows = 0;
   const importFile = async (file: DemoManifest['files'][number]) => {
+    const since = elapsed();
     const dryRun = Boolean(options.dryRunRecords) && file.kind !== 'roster';
     let report: ImportReport;
     try {
@@ -172,7 +174,7 @@ export async function loadDemoCity(dataSource: DataSource, config: AppConfig, di
     if (file.kind === 'roster') await dataSource.query('ANALYZE students, enrolments, school_classes');
     rows += report.rowCount;
     rowsByKind[file.kind] = (rowsByKind[file.kind] ?? 0) + report.rowCount;
-    step(`${file.kind} ${file.path}`, report.rowCount);
+    step(`${file.kind} ${file.path}`, report.rowCount, since);
   };
   await runInOrder(manifest.files, options.concurrency ?? 2, importFile);
 
