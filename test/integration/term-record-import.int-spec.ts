@@ -188,6 +188,36 @@ describe('term-record imports (streaming + COPY, real PostgreSQL)', () => {
     expect(await recordSnapshot(db.dataSource)).toEqual(before);
   });
 
+  it('every later copy of a record is reported with the row it repeats, however many there are (wide kinds too)', async () => {
+    const header = '学籍号,学年学期,筛查日期,左眼裸眼视力,右眼裸眼视力';
+    const rows = [
+      `${FIXTURE_STUDENTS.s1},2024-2025-2,2025-03-20,4.9,5.0`, // row 2
+      `${FIXTURE_STUDENTS.s2},2024-2025-2,2025-03-20,4.6,4.7`, // row 3
+      `${FIXTURE_STUDENTS.s1},2024-2025-2,2025-03-20,4.9,5.0`, // row 4 repeats row 2 (both eyes)
+      `${FIXTURE_STUDENTS.s1},2024-2025-2,2025-03-21,,5.1`, // row 5 repeats row 2 (right eye; the date is not part of a screening's identity)
+      `${FIXTURE_STUDENTS.s3},2024-2025-2,2025-03-20,5.0,`, // row 6: a new record
+      `${FIXTURE_STUDENTS.s2},2024-2025-1,2024-09-20,4.6,4.7`, // row 7: another term, not a repeat
+      `${FIXTURE_STUDENTS.s2},2024-2025-2,,4.5,`, // row 8 repeats row 3
+    ];
+    const before = await recordSnapshot(db.dataSource);
+    const report = await run(imports, 'vision', Buffer.from([header, ...rows].join('\r\n')), { dryRun: true, scope: schoolA });
+    expect(report.errorCount).toBe(3);
+    expect(report.errors.map(({ row, code, message, messageZh }) => ({ row, code, message, messageZh }))).toEqual([
+      { row: 4, code: 'DUPLICATE_ROW_IN_FILE', message: 'this row repeats row 2', messageZh: '该行与第2行重复' },
+      { row: 5, code: 'DUPLICATE_ROW_IN_FILE', message: 'this row repeats row 2', messageZh: '该行与第2行重复' },
+      { row: 8, code: 'DUPLICATE_ROW_IN_FILE', message: 'this row repeats row 3', messageZh: '该行与第3行重复' },
+    ]);
+    // Without the repeats the same rows are valid, and a commit stores them with time-ordered (UUID v7) ids.
+    const unique = await run(imports, 'vision', Buffer.from([header, rows[0], rows[1], rows[4]].join('\r\n')), { scope: schoolA });
+    expect(unique).toMatchObject({ valid: true, committed: true, summary: { recordsCreated: 5 } });
+    const ids = (await db.dataSource.query('SELECT id FROM term_records WHERE import_batch_id = $1', [unique.batchId])) as { id: string }[];
+    expect(ids).toHaveLength(5);
+    for (const { id } of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    await db.dataSource.query('DELETE FROM term_records WHERE import_batch_id = $1', [unique.batchId]);
+    await db.dataSource.query('DELETE FROM import_batches WHERE id = $1', [unique.batchId]);
+    expect(await recordSnapshot(db.dataSource)).toEqual(before);
+  });
+
   it('the outside-scope student is refused with the same words as an unknown one (existence does not leak)', async () => {
     const unknown = await run(imports, 'scores', fs.readFileSync(path.join(FIXTURES, 'not-ok', 'scores', 'unknown-student.csv')), { dryRun: true, scope: schoolA });
     const outside = await run(imports, 'scores', fs.readFileSync(path.join(FIXTURES, 'not-ok', 'scores', 'student-out-of-scope.csv')), { dryRun: true, scope: schoolA });

@@ -16,8 +16,9 @@ import { TERM_RECORD_IMPORT_KINDS } from '../intake/imports/term-record-kinds';
 import { applicationImportKind } from '../portfolios/imports/application.import-kind';
 import { type AnyImportKind, type AnyStagedImportKind, type ImportContext, isStagedKind, type RowProblem } from './pipeline/import-kind';
 import { openTable, readTable, sourceSize, TableReadError, type TableSource } from './pipeline/read-table';
-import { cellsOfRow, mapHeaders, validateRows } from './pipeline/validate-table';
+import { cellMapper, mapHeaders, validateRows } from './pipeline/validate-table';
 import { copyLine } from './pipeline/copy-text';
+import { IdentityFilter } from './pipeline/identity-filter';
 
 /** Progress of a running import: the phase, rows read so far and the (estimated, then exact) total. */
 export interface ImportProgress {
@@ -211,7 +212,6 @@ export class ImportsService {
     const mappedTable = mapped;
     const tableStream = table;
     const header = (key: string) => mappedTable.headerOf.get(key) ?? kind.columns.find((c) => c.key === key)?.headers[0] ?? key;
-    const mappedIndexes = new Set(mappedTable.indexOf.values());
     const estimatedRows = table.format === 'csv' ? Math.max(0, fingerprint.lineFeeds - 1) : null;
     progress('reading', 0, estimatedRows);
 
@@ -229,10 +229,14 @@ export class ImportsService {
       await queryRunner.query(`CREATE TEMP TABLE ${staging} (row_number integer NOT NULL, ${columns}) ON COMMIT DROP`);
 
       let rowCount = 0;
+      const cellsOf = cellMapper(kind.columns, mappedTable);
+      const addProblem = (problem: RowProblem) => problems.add(problem);
+      const identities = new IdentityFilter(kind.identityColumns.map((name) => kind.stagingColumns.findIndex(([column]) => column === name)));
       async function* copyText(): AsyncGenerator<string> {
         let buffer = '';
         let rowNumber = 0;
         const stage = (values: readonly (string | null)[]) => {
+          identities.add(values);
           buffer += copyLine(rowNumber, values);
         };
         // Rows come in batches (one decoded chunk each): the per-row work below is synchronous.
@@ -240,8 +244,7 @@ export class ImportsService {
           for (const row of batch) {
             rowCount += 1;
             rowNumber = row.rowNumber;
-            const { cells, problems: cellProblems } = cellsOfRow(row, kind.columns, mappedTable, mappedIndexes);
-            for (const problem of cellProblems) problems.add(problem);
+            const cells = cellsOf(row, addProblem);
             const rowProblems = check(cells, row.rowNumber, stage);
             if (rowProblems) for (const problem of rowProblems) problems.add(problem);
             if (rowCount % 20_000 === 0) progress('reading', rowCount, estimatedRows);
@@ -268,7 +271,7 @@ export class ImportsService {
         // Without statistics the planner guesses a few dozen rows and picks nested loops over 100k students;
         // analysing only the join columns costs a fraction of a full ANALYZE.
         await queryRunner.query(`ANALYZE ${staging} (student_number, term_code)`);
-        const found = await kind.resolve(manager, staging, options.context, header, MAX_REPORTED_ERRORS);
+        const found = await kind.resolve(manager, staging, options.context, header, MAX_REPORTED_ERRORS, { duplicatesPossible: identities.duplicatesPossible });
         problems.addSorted(found.problems, found.total);
       }
       if (problems.total > 0 || options.dryRun) {

@@ -1,5 +1,3 @@
-import * as iconv from 'iconv-lite';
-
 export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'gb18030';
 
 /**
@@ -7,8 +5,12 @@ export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'gb18030';
  * "CSV UTF-8") or GBK/GB18030 (Excel's default "CSV" on Chinese Windows). Rule:
  *  1. a UTF-8 BOM → UTF-8;
  *  2. bytes that are valid UTF-8 → UTF-8 (GBK text is almost never valid UTF-8);
- *  3. otherwise GB18030, a superset of GBK and GB2312 — accepted only if it decodes without
- *     replacement characters; else the file's encoding cannot be determined.
+ *  3. otherwise GB18030, a superset of GBK and GB2312 — accepted only if every byte sequence is
+ *     valid GB18030 and none decodes to the replacement character; else the file's encoding
+ *     cannot be determined.
+ * GB18030 is decoded by Node's ICU decoder (fatal on bad bytes), the same decoder the streaming
+ * reader uses for the rest of a large file; iconv-lite took ~25 ms per MiB and its tables another
+ * ~40 ms to build on every import.
  */
 export function decodeText(bytes: Buffer): { text: string; encoding: TextEncoding } | { error: 'ENCODING_UNDETECTED' } {
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
@@ -20,7 +22,12 @@ export function decodeText(bytes: Buffer): { text: string; encoding: TextEncodin
   } catch {
     // not UTF-8; try GB18030 below
   }
-  const text = iconv.decode(bytes, 'gb18030');
+  let text: string;
+  try {
+    text = new TextDecoder('gb18030', { fatal: true }).decode(bytes);
+  } catch {
+    return { error: 'ENCODING_UNDETECTED' };
+  }
   if (text.includes('\uFFFD')) return { error: 'ENCODING_UNDETECTED' };
   return { text, encoding: 'gb18030' };
 }

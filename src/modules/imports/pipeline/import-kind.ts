@@ -79,13 +79,17 @@ export interface StagedImportKind<K extends string> {
   readonly staged: true;
   /** Columns of the staging table after `row_number integer`, as [name, SQL type]. */
   readonly stagingColumns: readonly (readonly [name: string, sqlType: string])[];
+  /** The staging columns that identify a record within a file (never NULL); two lines alike in these are a duplicate. */
+  readonly identityColumns: readonly string[];
   /** Loads what the row check needs (e.g. the indicator catalogue) and returns it. */
   prepare(manager: EntityManager, header: (key: K) => string): Promise<StagedRowCheck<K>>;
   /**
    * Set-based checks of the staged rows. Returns the first `limit` problems in row order and
    * how many there are in all. Runs before the merge takes its locks, and in dry runs.
+   * `duplicatesPossible` is false when the pipeline saw no two staged lines with the same
+   * identity (IdentityFilter), so the duplicate check may be skipped.
    */
-  resolve(manager: EntityManager, staging: string, context: ImportContext, header: (key: K) => string, limit: number): Promise<{ problems: RowProblem[]; total: number }>;
+  resolve(manager: EntityManager, staging: string, context: ImportContext, header: (key: K) => string, limit: number, options: { duplicatesPossible: boolean }): Promise<{ problems: RowProblem[]; total: number }>;
   /** Advisory-lock keys this file's rows touch (e.g. one per school and term), taken in sorted order before the merge. */
   lockKeys(manager: EntityManager, staging: string): Promise<string[]>;
   /** Writes the staged rows: one set-based merge; returns counts of what changed. */

@@ -277,18 +277,19 @@ export async function openTable(source: TableSource): Promise<TableStream | Read
 
   let encoding: TextEncoding;
   if (prefix.length >= 3 && prefix[0] === 0xef && prefix[1] === 0xbb && prefix[2] === 0xbf) encoding = 'utf-8-bom';
+  else if (prefix.length === totalBytes) {
+    const sniff = decodeText(prefix);
+    if ('error' in sniff) return 'ENCODING_UNDETECTED';
+    encoding = sniff.encoding;
+  } else if (isUtf8(trimPartialUtf8(prefix))) encoding = 'utf-8';
   else {
-    const sniff = decodeText(prefix.length === totalBytes ? prefix : trimPartialUtf8(prefix));
-    if ('error' in sniff) {
-      // A 4 MiB cut may split a GB18030 character: judge GB18030 on the streaming decoder instead.
-      if (prefix.length === totalBytes) return 'ENCODING_UNDETECTED';
-      try {
-        gb18030Decoder().write(prefix);
-        encoding = 'gb18030';
-      } catch {
-        return 'ENCODING_UNDETECTED';
-      }
-    } else encoding = sniff.encoding;
+    // A 4 MiB cut may split a GB18030 character: judge GB18030 on the streaming decoder.
+    try {
+      gb18030Decoder().write(prefix);
+      encoding = 'gb18030';
+    } catch {
+      return 'ENCODING_UNDETECTED';
+    }
   }
 
   let bytesRead = 0;
@@ -357,8 +358,10 @@ export async function openTable(source: TableSource): Promise<TableStream | Read
       await fill();
       const batch: TableRow[] = [];
       for (let record = take(); record; record = take()) {
-        const cells = record.cells.map(normaliseCell);
-        if (!isBlankNormalised(cells)) batch.push({ rowNumber: record.rowNumber, cells });
+        // The parser's record and cell array are this row's own: normalised in place, handed out as the row.
+        const cells = record.cells;
+        for (let index = 0; index < cells.length; index += 1) cells[index] = normaliseCell(cells[index]);
+        if (!isBlankNormalised(cells)) batch.push(record);
       }
       if (batch.length > 0) yield batch;
       else if (finished && next >= pending.length) return;
@@ -375,6 +378,15 @@ export async function openTable(source: TableSource): Promise<TableStream | Read
       for await (const batch of batches()) yield* batch;
     },
   };
+}
+
+function isUtf8(bytes: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Drops an incomplete UTF-8 sequence at the end of a prefix cut from a larger file. */

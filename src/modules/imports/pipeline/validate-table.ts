@@ -99,3 +99,29 @@ export function cellsOfRow(tableRow: TableRow, columns: readonly ColumnSpec<stri
   }
   return { cells, problems };
 }
+
+/**
+ * `cellsOfRow` for a stream of rows: the column positions are worked out once, so each row costs
+ * an object with the kind's keys and one pass over its cells (no map or set lookups per cell).
+ * Problems (values without a header) go to `onProblem`.
+ */
+export function cellMapper(columns: readonly ColumnSpec<string>[], mapped: MappedTable): (tableRow: TableRow, onProblem: (problem: RowProblem) => void) => Record<string, string> {
+  const keys = columns.map((column) => column.key);
+  const indexes = columns.map((column) => mapped.indexOf.get(column.key) ?? -1);
+  const headed: boolean[] = [];
+  for (const index of mapped.indexOf.values()) headed[index] = true;
+  return (tableRow, onProblem) => {
+    const rowCells = tableRow.cells;
+    const cells: Record<string, string> = {};
+    for (let column = 0; column < keys.length; column += 1) {
+      const index = indexes[column];
+      cells[keys[column]] = index < 0 ? '' : (rowCells[index] ?? '');
+    }
+    for (let extra = 0; extra < rowCells.length; extra += 1) {
+      if (rowCells[extra] !== '' && headed[extra] !== true) {
+        onProblem({ row: tableRow.rowNumber, code: 'VALUE_WITHOUT_HEADER', message: `a value stands in column ${extra + 1}, which has no header`, messageZh: `第${extra + 1}列有数据但没有列名`, value: rowCells[extra] });
+      }
+    }
+    return cells;
+  };
+}

@@ -55,6 +55,7 @@ export const activityImportKind: StagedImportKind<ActivityColumn> = {
     ['student_number', 'text'], ['student_name', 'text'], ['term_code', 'text'], ['dimension', 'text'], ['record_type', 'text'], ['title', 'text'],
     ['level', 'text'], ['role', 'text'], ['start_date', 'date'], ['end_date', 'date'], ['hours', 'numeric'], ['location', 'text'], ['organiser', 'text'], ['award_rank', 'text'],
   ],
+  identityColumns: ['student_number', 'term_code', 'title', 'start_date'],
 
   async prepare(_manager, header) {
     return (cells, rowNumber, stage) => {
@@ -93,8 +94,8 @@ export const activityImportKind: StagedImportKind<ActivityColumn> = {
     };
   },
 
-  async resolve(manager, staging, context, header, limit) {
-    const checked = await checkStagedRows(manager, staging, context, { studentNumber: header('studentNumber'), name: header('name'), term: header('term') }, ['student_number', 'term_code', 'title', 'start_date'], limit);
+  async resolve(manager, staging, context, header, limit, options) {
+    const checked = await checkStagedRows(manager, staging, context, { studentNumber: header('studentNumber'), name: header('name'), term: header('term') }, activityImportKind.identityColumns, limit, options);
     const tuple = (alias: string) => `(${VALUE_COLUMNS.map((column) => `${alias}.${column}`).join(', ')})`;
     const locked = (await manager.query(
       `SELECT s.row_number FROM ${staging} s

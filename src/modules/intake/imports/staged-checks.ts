@@ -9,7 +9,9 @@ import type { ImportContext, RowProblem } from '../../imports/pipeline/import-ki
  *    get the same code and words, so an upload cannot probe which numbers exist elsewhere;
  *  - STUDENT_NAME_MISMATCH: the file's 姓名 differs from the roster's (in scope only);
  *  - UNKNOWN_TERM: the 学年学期 is not set up;
- *  - DUPLICATE_ROW_IN_FILE: a row repeats an earlier row's identity (`identityColumns`).
+ *  - DUPLICATE_ROW_IN_FILE: a row repeats an earlier row's identity (`identityColumns`). Skipped
+ *    when the caller knows no two staged lines share an identity (`duplicatesPossible: false`:
+ *    the pipeline's identity-hash filter saw no collision while staging).
  * Returns the first `limit` problems by row and the total.
  */
 export async function checkStagedRows(
@@ -19,6 +21,7 @@ export async function checkStagedRows(
   headers: { studentNumber: string; name: string; term: string },
   identityColumns: readonly string[],
   limit: number,
+  options: { duplicatesPossible?: boolean } = {},
 ): Promise<{ problems: RowProblem[]; total: number }> {
   const params: unknown[] = [];
   const inScope = studentInScopeSql(context.scope, { studentIdColumn: 'st.id', schoolIdColumn: 'st.school_id' }, params);
@@ -53,21 +56,29 @@ export async function checkStagedRows(
     }
   }
 
-  const groups = (await manager.query(
-    // No ORDER BY inside array_agg: it would force a sort of every staged row; the few repeats are sorted here.
-    `SELECT array_agg(row_number) AS rows FROM ${staging}
-     GROUP BY ${identityColumns.join(', ')} HAVING count(*) > 1`,
-  )) as { rows: number[] }[];
-  const duplicateOf = new Map<number, number>();
-  for (const group of groups) {
-    group.rows.sort((a, b) => a - b);
-    const first = group.rows[0];
-    for (const row of group.rows) if (row !== first && !duplicateOf.has(row)) duplicateOf.set(row, first);
+  if (options.duplicatesPossible !== false) {
+    // Groups first (count and smallest row only: an array_agg per group costs a memory context for
+    // each of 100,000 groups), then the rows of the few repeated groups. Identity columns are
+    // never NULL (the row checks refuse empty ones), so the join's `=` matches what GROUP BY groups.
+    const duplicates = (await manager.query(
+      `WITH repeated AS (
+         SELECT ${identityColumns.join(', ')}, min(row_number) AS first FROM ${staging}
+         GROUP BY ${identityColumns.join(', ')} HAVING count(*) > 1
+       ),
+       duplicate AS (
+         SELECT s.row_number, min(g.first) AS first FROM ${staging} s
+         JOIN repeated g ON ${identityColumns.map((column) => `g.${column} = s.${column}`).join(' AND ')}
+         WHERE s.row_number <> g.first
+         GROUP BY s.row_number
+       )
+       SELECT row_number, first, count(*) OVER () AS total FROM duplicate ORDER BY row_number LIMIT $1`,
+      [limit],
+    )) as { row_number: number; first: number; total: string }[];
+    for (const { row_number: row, first } of duplicates) {
+      problems.push({ row, code: 'DUPLICATE_ROW_IN_FILE', message: `this row repeats row ${first}`, messageZh: `该行与第${first}行重复` });
+    }
+    total += duplicates.length > 0 ? Number(duplicates[0].total) : 0;
   }
-  for (const [row, first] of [...duplicateOf].sort((a, b) => a[0] - b[0]).slice(0, limit)) {
-    problems.push({ row, code: 'DUPLICATE_ROW_IN_FILE', message: `this row repeats row ${first}`, messageZh: `该行与第${first}行重复` });
-  }
-  total += duplicateOf.size;
   problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
   return { problems: problems.slice(0, limit), total };
 }
@@ -75,8 +86,9 @@ export async function checkStagedRows(
 /** One advisory-lock key per (school, term) the staged rows touch: imports for the same school and term run one after the other. */
 export async function schoolTermLockKeys(manager: EntityManager, staging: string): Promise<string[]> {
   const rows = (await manager.query(
+    // Distinct students first: a file has ~10 rows per student, so the join sees a tenth of them.
     `SELECT DISTINCT 'wuyu-records:' || st.school_id || ':' || s.term_code AS key
-     FROM ${staging} s JOIN students st ON st.student_number = s.student_number`,
+     FROM (SELECT DISTINCT student_number, term_code FROM ${staging}) s JOIN students st ON st.student_number = s.student_number`,
   )) as { key: string }[];
   return rows.map((row) => row.key);
 }

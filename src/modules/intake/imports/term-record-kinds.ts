@@ -5,6 +5,7 @@ import { studentInScopeSql } from '../../auth/data-scope';
 import { EXAM_TYPE_ALIASES, FITNESS_RETEST_OCCASION, LABOUR_CATEGORY_ALIASES } from '../dimensions';
 import { INDICATOR_RULE_COLUMNS, type IndicatorRule, isValueProblem, parseIndicatorValue, toIndicatorRule } from '../indicator-values';
 import { checkStagedRows, schoolTermLockKeys } from './staged-checks';
+import { timeOrderedIdPrefix, timeOrderedIdSql } from '../../imports/pipeline/time-ordered-ids';
 
 /**
  * The term-record import kinds — scores, fitness raw measurements, vision, art assessment and
@@ -46,6 +47,9 @@ export const TERM_RECORD_STAGING_COLUMNS = [
   ['attested_by', 'text'],
   ['marker_reason', 'text'],
 ] as const;
+
+/** A record's identity within a file: student, term, indicator, occasion. */
+const TERM_RECORD_IDENTITY = ['student_number', 'term_code', 'indicator_id', 'occasion_key'] as const;
 
 type CommonColumn = 'studentNumber' | 'name' | 'term';
 const COMMON_COLUMNS: readonly ColumnSpec<CommonColumn>[] = [
@@ -103,26 +107,27 @@ function valueRecord(indicator: IndicatorRule, raw: string, rowNumber: number, c
     problems.push(problem(rowNumber, column, parsed.code, parsed.message, parsed.messageZh, raw));
     return undefined;
   }
+  // Built field by field (no object spread: this runs for every record of a file).
   return {
     indicator,
-    occasionKey: '',
-    examType: null,
-    occasionDate: null,
-    itemName: null,
-    numeric: parsed.numeric ?? null,
-    text: parsed.text ?? null,
-    fullMarks: null,
-    marker: parsed.marker ?? null,
-    markerReason: null,
-    attestedBy: null,
-    ...occasion,
+    occasionKey: occasion.occasionKey ?? '',
+    examType: occasion.examType ?? null,
+    occasionDate: occasion.occasionDate ?? null,
+    itemName: occasion.itemName ?? null,
+    numeric: occasion.numeric ?? parsed.numeric ?? null,
+    text: occasion.text ?? parsed.text ?? null,
+    fullMarks: occasion.fullMarks ?? null,
+    marker: occasion.marker ?? parsed.marker ?? null,
+    markerReason: occasion.markerReason ?? null,
+    attestedBy: occasion.attestedBy ?? null,
   };
 }
 
 /** Dates repeat across a file (one exam date for thousands of rows): parse each distinct text once. */
 const dateCache = new Map<string, string | undefined>();
 function cachedDate(raw: string): string | undefined {
-  if (dateCache.has(raw)) return dateCache.get(raw);
+  const cached = dateCache.get(raw);
+  if (cached !== undefined || dateCache.has(raw)) return cached;
   const date = parseFlexibleDate(raw);
   if (dateCache.size > 10_000) dateCache.clear();
   dateCache.set(raw, date);
@@ -136,6 +141,9 @@ function optionalDate(raw: string, rowNumber: number, column: string, problems: 
   return date ?? null;
 }
 
+const STUDENT_NUMBER = /^[GJL][0-9A-Z]{18}$/;
+const TERM_CODE = /^\d{4}-\d{4}-[12]$/;
+
 function buildKind<K extends string>(definition: TermRecordKindDefinition<K>): StagedImportKind<K | CommonColumn> {
   const columns = [...COMMON_COLUMNS, ...definition.columns] as readonly ColumnSpec<K | CommonColumn>[];
   return {
@@ -145,6 +153,7 @@ function buildKind<K extends string>(definition: TermRecordKindDefinition<K>): S
     exampleRows: definition.exampleRows,
     staged: true,
     stagingColumns: TERM_RECORD_STAGING_COLUMNS,
+    identityColumns: TERM_RECORD_IDENTITY,
 
     async prepare(manager, header) {
       const catalogue = await loadCatalogue(manager);
@@ -154,11 +163,12 @@ function buildKind<K extends string>(definition: TermRecordKindDefinition<K>): S
           if (column.required && cells[column.key] === '') problems.push(problem(rowNumber, header(column.key), 'REQUIRED_VALUE_MISSING', `${header(column.key)} is empty`, `${header(column.key)}不能为空`));
         }
         if (problems.length > 0) return problems;
-        const studentNumber = cells.studentNumber.toUpperCase().replace(/\s+/g, '');
-        if (!/^[GJL][0-9A-Z]{18}$/.test(studentNumber)) {
+        // Most numbers are already canonical: test first, rebuild (upper case, no spaces) only when not.
+        const studentNumber = STUDENT_NUMBER.test(cells.studentNumber) ? cells.studentNumber : cells.studentNumber.toUpperCase().replace(/\s+/g, '');
+        if (!STUDENT_NUMBER.test(studentNumber)) {
           problems.push(problem(rowNumber, header('studentNumber'), 'BAD_STUDENT_NUMBER', 'a student number is G, J or L and 18 more characters', '学籍号应为G/J/L加18位', cells.studentNumber));
         }
-        if (!/^\d{4}-\d{4}-[12]$/.test(cells.term)) problems.push(problem(rowNumber, header('term'), 'BAD_TERM_CODE', 'the term looks like 2024-2025-1', '学年学期格式应为2024-2025-1', cells.term));
+        if (!TERM_CODE.test(cells.term)) problems.push(problem(rowNumber, header('term'), 'BAD_TERM_CODE', 'the term looks like 2024-2025-1', '学年学期格式应为2024-2025-1', cells.term));
         if (cells.name.length > 50) problems.push(problem(rowNumber, header('name'), 'TOO_LONG', 'the name is longer than 50 characters', '姓名超过50个字符', cells.name));
         const records = definition.toRecords(cells, rowNumber, header as (key: K) => string, catalogue, problems);
         if (problems.length > 0) return problems;
@@ -174,8 +184,8 @@ function buildKind<K extends string>(definition: TermRecordKindDefinition<K>): S
       };
     },
 
-    async resolve(manager, staging, context, header, limit) {
-      const shared = await checkStagedRows(manager, staging, context, { studentNumber: header('studentNumber'), name: header('name'), term: header('term') }, ['student_number', 'term_code', 'indicator_id', 'occasion_key'], limit);
+    async resolve(manager, staging, context, header, limit, options) {
+      const shared = await checkStagedRows(manager, staging, context, { studentNumber: header('studentNumber'), name: header('name'), term: header('term') }, TERM_RECORD_IDENTITY, limit, options);
       if (!definition.checkStaged) return shared;
       const own = await definition.checkStaged(manager, staging, context, header as (key: K) => string, limit);
       const problems = [...shared.problems, ...own.problems].sort((a, b) => (a.row ?? 0) - (b.row ?? 0)).slice(0, limit);
@@ -191,56 +201,62 @@ function buildKind<K extends string>(definition: TermRecordKindDefinition<K>): S
 const VALUE_COLUMNS = ['numeric_value', 'text_value', 'full_marks', 'marker', 'marker_reason', 'exam_type', 'occasion_date', 'item_name', 'attested_by'] as const;
 
 /**
- * The set-based merge, three statements over the staged rows resolved once into a temporary
- * table (student, school in that term, term, indicator joined — never trusted from the file):
+ * The set-based merge: ONE statement over the staged rows, resolved by joins (student, the
+ * student's school in that term, term, indicator — never trusted from the file) into a
+ * CTE that three data-modifying CTEs read:
  *  1. identities whose values differ: the current values go to record_versions;
  *  2. those records get the new values, version + 1;
- *  3. new identities are inserted.
- * Identical rows are left alone, so re-importing a file changes nothing. The caller holds the
- * school+term advisory locks, so no other import writes these identities meanwhile; a plain
- * INSERT (no ON CONFLICT speculation) is then safe and markedly cheaper.
+ *  3. new identities are inserted, in identity order, with time-ordered ids (ADR 0410).
+ * All three see the statement's snapshot, so (1) snapshots the values (2) replaces. Identical
+ * rows are left alone, so re-importing a file changes nothing. The caller holds the school+term
+ * advisory locks, so no other import writes these identities meanwhile; a plain INSERT (no
+ * ON CONFLICT speculation) is then safe and markedly cheaper.
  */
 async function mergeTermRecords(manager: EntityManager, staging: string, context: ImportContext & { batchId: string }): Promise<Record<string, number>> {
-  const differs = (left: string, right: string) => `(${VALUE_COLUMNS.map((column) => `${left}.${column}`).join(', ')}) IS DISTINCT FROM (${VALUE_COLUMNS.map((column) => `${right}.${column}`).join(', ')})`;
-  await manager.query(
-    `CREATE TEMP TABLE import_source ON COMMIT DROP AS
-     SELECT st.id AS student_id, COALESCE(e.school_id, st.school_id) AS school_id, t.id AS term_id, i.id AS indicator_id, s.occasion_key::varchar AS occasion_key,
-            s.numeric_value, s.text_value::varchar AS text_value, s.full_marks, s.marker::varchar AS marker, s.marker_reason::varchar AS marker_reason, s.exam_type::varchar AS exam_type, s.occasion_date,
-            s.item_name::varchar AS item_name, s.attested_by::varchar AS attested_by, r.id AS record_id
-     FROM ${staging} s
-     JOIN students st ON st.student_number = s.student_number
-     JOIN terms t ON t.code = s.term_code
-     JOIN indicators i ON i.id = s.indicator_id
-     LEFT JOIN enrolments e ON e.student_id = st.id AND e.term_id = t.id
-     LEFT JOIN term_records r ON r.student_id = st.id AND r.term_id = t.id AND r.indicator_id = s.indicator_id AND r.occasion_key = s.occasion_key`,
-  );
-  /** Rows a statement wrote (the transaction's query runner gives the command's row count). */
-  const affected = async (sql: string, params: unknown[] = []) => (await manager.queryRunner!.query(sql, params, true)).affected ?? 0;
-  await affected(
-    `INSERT INTO record_versions (record_kind, record_id, school_id, student_id, version, snapshot, source, recorded_by, recorded_at, import_batch_id)
-     SELECT 'term_record', r.id, r.school_id, r.student_id, r.version,
-            jsonb_build_object('numericValue', r.numeric_value, 'textValue', r.text_value, 'fullMarks', r.full_marks, 'marker', r.marker, 'markerReason', r.marker_reason,
-                               'examType', r.exam_type, 'occasionDate', r.occasion_date, 'itemName', r.item_name, 'attestedBy', r.attested_by),
-            r.source, r.recorded_by, r.updated_at, r.import_batch_id
-     FROM import_source s JOIN term_records r ON r.id = s.record_id
-     WHERE ${differs('r', 's')}`,
-  );
-  const updated = await affected(
-    `UPDATE term_records r
-     SET numeric_value = s.numeric_value, text_value = s.text_value, full_marks = s.full_marks, marker = s.marker, marker_reason = s.marker_reason, exam_type = s.exam_type,
-         occasion_date = s.occasion_date, item_name = s.item_name, attested_by = s.attested_by, school_id = s.school_id,
-         source = 'school_import', recorded_by = $1::uuid, import_batch_id = $2::uuid, version = r.version + 1, updated_at = now()
-     FROM import_source s
-     WHERE r.id = s.record_id AND ${differs('r', 's')}`,
-    [context.actorUserId, context.batchId],
-  );
-  const created = await affected(
-    `INSERT INTO term_records (school_id, student_id, term_id, indicator_id, occasion_key, numeric_value, text_value, full_marks, marker, marker_reason, exam_type, occasion_date, item_name, attested_by, source, recorded_by, import_batch_id)
-     SELECT school_id, student_id, term_id, indicator_id, occasion_key, numeric_value, text_value, full_marks, marker, marker_reason, exam_type, occasion_date, item_name, attested_by, 'school_import', $1::uuid, $2::uuid
-     FROM import_source WHERE record_id IS NULL`,
-    [context.actorUserId, context.batchId],
-  );
-  return { recordsCreated: created, recordsUpdated: updated };
+  const tuple = (alias: string) => `(${VALUE_COLUMNS.map((column) => `${alias}.${column}`).join(', ')})`;
+  const identityOrder = 'student_id, term_id, indicator_id, occasion_key';
+  const [counts] = (await manager.query(
+    `WITH source AS (
+       SELECT st.id AS student_id, COALESCE(e.school_id, st.school_id) AS school_id, t.id AS term_id, i.id AS indicator_id, s.occasion_key,
+              s.numeric_value, s.text_value, s.full_marks, s.marker, s.marker_reason, s.exam_type, s.occasion_date, s.item_name, s.attested_by,
+              r.id AS record_id, ${tuple('r')} IS DISTINCT FROM ${tuple('s')} AS changed
+       FROM ${staging} s
+       JOIN students st ON st.student_number = s.student_number
+       JOIN terms t ON t.code = s.term_code
+       JOIN indicators i ON i.id = s.indicator_id
+       LEFT JOIN enrolments e ON e.student_id = st.id AND e.term_id = t.id
+       LEFT JOIN term_records r ON r.student_id = st.id AND r.term_id = t.id AND r.indicator_id = s.indicator_id AND r.occasion_key = s.occasion_key
+     ),
+     superseded AS (
+       INSERT INTO record_versions (record_kind, record_id, school_id, student_id, version, snapshot, source, recorded_by, recorded_at, import_batch_id)
+       SELECT 'term_record', r.id, r.school_id, r.student_id, r.version,
+              jsonb_build_object('numericValue', r.numeric_value, 'textValue', r.text_value, 'fullMarks', r.full_marks, 'marker', r.marker, 'markerReason', r.marker_reason,
+                                 'examType', r.exam_type, 'occasionDate', r.occasion_date, 'itemName', r.item_name, 'attestedBy', r.attested_by),
+              r.source, r.recorded_by, r.updated_at, r.import_batch_id
+       FROM source s JOIN term_records r ON r.id = s.record_id
+       WHERE s.changed
+     ),
+     updated AS (
+       UPDATE term_records r
+       SET numeric_value = s.numeric_value, text_value = s.text_value, full_marks = s.full_marks, marker = s.marker, marker_reason = s.marker_reason, exam_type = s.exam_type,
+           occasion_date = s.occasion_date, item_name = s.item_name, attested_by = s.attested_by, school_id = s.school_id,
+           source = 'school_import', recorded_by = $1::uuid, import_batch_id = $2::uuid, version = r.version + 1, updated_at = now()
+       FROM source s
+       WHERE r.id = s.record_id AND s.changed
+       RETURNING 1
+     ),
+     created AS (
+       INSERT INTO term_records (id, school_id, student_id, term_id, indicator_id, occasion_key, numeric_value, text_value, full_marks, marker, marker_reason, exam_type, occasion_date, item_name, attested_by, source, recorded_by, import_batch_id)
+       SELECT (${timeOrderedIdSql('$3', `row_number() OVER (ORDER BY ${identityOrder})`)}),
+              school_id, student_id, term_id, indicator_id, occasion_key, numeric_value, text_value, full_marks, marker, marker_reason, exam_type, occasion_date, item_name, attested_by, 'school_import', $1::uuid, $2::uuid
+       FROM source WHERE record_id IS NULL
+       ORDER BY ${identityOrder}
+       RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM updated)::int AS updated, (SELECT count(*) FROM created)::int AS created`,
+    [context.actorUserId, context.batchId, timeOrderedIdPrefix()],
+  )) as { updated: number; created: number }[];
+  return { recordsCreated: counts.created, recordsUpdated: counts.updated };
 }
 
 // ───────────────────────────── the kinds ─────────────────────────────
@@ -249,7 +265,8 @@ type ScoreColumn = 'subject' | 'examType' | 'examDate' | 'score' | 'fullMarks';
 
 /** Subject as written (语文, 数学, math, Mathematics …) → academic score indicator. */
 function subjectIndicator(catalogue: Catalogue, subject: string): IndicatorRule | undefined {
-  if (catalogue.subjects.has(subject)) return catalogue.subjects.get(subject);
+  const known = catalogue.subjects.get(subject);
+  if (known !== undefined || catalogue.subjects.has(subject)) return known;
   const wanted = subject.replace(/\s+/g, '').toLowerCase();
   const found = catalogue.all.find(
     (indicator) =>
@@ -259,6 +276,13 @@ function subjectIndicator(catalogue: Catalogue, subject: string): IndicatorRule 
   );
   catalogue.subjects.set(subject, found);
   return found;
+}
+
+/** `期末|2025-01-15`: the same few keys for every row of a file, so the last one is kept. */
+let lastOccasion = { examType: '', examDate: '', key: '' };
+function examOccasionKey(examType: string, examDate: string): string {
+  if (lastOccasion.examType !== examType || lastOccasion.examDate !== examDate) lastOccasion = { examType, examDate, key: `${examType}|${examDate}` };
+  return lastOccasion.key;
 }
 
 export const scoresImportKind = buildKind<ScoreColumn>({
@@ -290,7 +314,7 @@ export const scoresImportKind = buildKind<ScoreColumn>({
       }
     }
     if (!indicator || !examType || !examDate) return [];
-    const record = valueRecord(indicator, cells.score, rowNumber, header('score'), problems, { examType, occasionDate: examDate, occasionKey: `${examType}|${examDate}` }, fullMarks);
+    const record = valueRecord(indicator, cells.score, rowNumber, header('score'), problems, { examType, occasionDate: examDate, occasionKey: examOccasionKey(examType, examDate) }, fullMarks);
     if (!record) return [];
     record.fullMarks = String(fullMarks ?? indicator.fullMarks ?? '') || null;
     return [record];
