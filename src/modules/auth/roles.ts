@@ -22,6 +22,7 @@ export const PERMISSIONS = [
   'records.submit', // 写实记录: create, edit and submit one's own; confirm a teacher's on-behalf record
   'records.onbehalf', // 写实记录: enter one for a student of one's class (flagged; the student confirms)
   'records.review', // 写实记录: verify / return / reject, term-end selection, the integrity queue
+  'records.enter', // term records: enter or correct one value for a student in scope (teacher: their class; school admin: their school)
   'publicity.manage', // publicity batches (公示), objection investigations, closing a batch
   'publicity.object', // raise an objection (异议) during a publicity window one is the audience of
   'appeals.file', // appeal (申诉) a rejection or a confirmed record; escalate a dismissed appeal
@@ -60,7 +61,7 @@ export const ROLE_DEFINITIONS: Readonly<Record<Role, RoleDefinition>> = {
     nameZh: '市级管理员',
     target: 'deployment',
     rank: 50,
-    permissions: ['regions.write', 'schools.write', 'classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'users.manage', 'audit.read', 'valueadded.manage', 'valueadded.read', 'appeals.reconsider', 'admissions.manage', 'admissions.read', 'portfolios.manage'],
+    permissions: ['regions.write', 'schools.write', 'classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'records.enter', 'users.manage', 'audit.read', 'valueadded.manage', 'valueadded.read', 'appeals.reconsider', 'admissions.manage', 'admissions.read', 'portfolios.manage'],
     auditReads: true,
   },
   district_officer: { nameZh: '区县教育局', target: 'region', rank: 40, permissions: ['schools.write', 'students.read', 'users.manage', 'valueadded.manage', 'valueadded.read', 'appeals.reconsider'], auditReads: true },
@@ -68,12 +69,12 @@ export const ROLE_DEFINITIONS: Readonly<Record<Role, RoleDefinition>> = {
     nameZh: '学校管理员',
     target: 'school',
     rank: 30,
-    permissions: ['classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'users.manage', 'valueadded.read', 'records.review', 'publicity.manage', 'appeals.decide', 'portfolios.manage'],
+    permissions: ['classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'records.enter', 'users.manage', 'valueadded.read', 'records.review', 'publicity.manage', 'appeals.decide', 'portfolios.manage'],
     auditReads: false,
   },
   registrar: { nameZh: '学籍管理员', target: 'school', rank: 30, permissions: ['students.read', 'students.write', 'students.identity', 'enrolments.write', 'imports.commit'], auditReads: false },
   admissions_officer: { nameZh: '高中招生人员', target: 'school', rank: 30, permissions: ['students.read', 'admissions.read'], auditReads: true, applicantPermissions: ['admissions.read'] },
-  teacher: { nameZh: '教师', target: 'class', rank: 20, permissions: ['students.read', 'records.onbehalf', 'records.review', 'publicity.object', 'portfolios.comment'], auditReads: false },
+  teacher: { nameZh: '教师', target: 'class', rank: 20, permissions: ['students.read', 'records.enter', 'records.onbehalf', 'records.review', 'publicity.object', 'portfolios.comment'], auditReads: false },
   student: { nameZh: '学生', target: 'student', rank: 10, permissions: ['students.read', 'records.submit', 'publicity.object', 'appeals.file', 'portfolios.confirm'], auditReads: false },
   guardian: { nameZh: '家长', target: 'student', rank: 10, permissions: ['students.read', 'publicity.object', 'appeals.file', 'portfolios.confirm'], auditReads: false },
 };

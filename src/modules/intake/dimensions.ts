@@ -37,6 +37,13 @@ export type ValueType = (typeof VALUE_TYPES)[number];
 /** Where a record came from. teacher_on_behalf is flagged: the student has to confirm it. */
 export const RECORD_SOURCES = ['student', 'teacher_on_behalf', 'school_import', 'system'] as const;
 export type RecordSource = (typeof RECORD_SOURCES)[number];
+/**
+ * Term records also come from `school_entry`: one value entered or corrected by school staff (a
+ * teacher for their class, a school administrator) through the term-record API — the school's
+ * own data like an import, with no student confirmation (ADR 0512).
+ */
+export const TERM_RECORD_SOURCES = [...RECORD_SOURCES, 'school_entry'] as const;
+export type TermRecordSource = (typeof TERM_RECORD_SOURCES)[number];
 
 /** Markers for an exam a student did not sit normally: stored as markers, never as zero. */
 export const MARKERS = ['absent', 'exempt', 'deferred'] as const;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Put, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -11,15 +11,18 @@ import { CreateIndicatorDto, type IndicatorResponse, ListIndicatorsQueryDto, toI
 import {
   type ActivityRecordResponse,
   AttachEvidenceDto,
+  CreateTermRecordDto,
   type EvidenceResponse,
   ListActivityRecordsQueryDto,
   ListTermRecordsQueryDto,
   type RecordHistoryResponse,
   type TermRecordResponse,
+  UpdateTermRecordDto,
 } from './dto/record.dto';
 import { EvidenceService } from './evidence/evidence.service';
 import { IntakeError } from './intake.errors';
 import { RecordsService } from './records.service';
+import { TermRecordEntryService } from './term-record-entry.service';
 
 const uuid = new ParseIdPipe();
 
@@ -53,11 +56,36 @@ export class IndicatorsController {
   }
 }
 
-/** Term records (one value per student × term × indicator × occasion), read through the caller's scope. */
+/**
+ * Term records (one value per student × term × indicator × occasion), read through the caller's
+ * scope; one value entered or corrected at a time by teachers (their classes) and school
+ * administrators (their school) with the import's rules and versioning (ADR 0512).
+ */
 @ApiTags('intake')
 @Controller('api/term-records')
 export class TermRecordsController {
-  constructor(private readonly records: RecordsService) {}
+  constructor(
+    private readonly records: RecordsService,
+    private readonly entry: TermRecordEntryService,
+  ) {}
+
+  /**
+   * Enter one value: 201 with the record. 400 VALIDATION_FAILED (details per field, the import's
+   * codes), 404 for a student outside the caller's scope, 409 RECORD_EXISTS (with its id: correct
+   * it with PUT) or RETEST_ALREADY_RECORDED.
+   */
+  @Post()
+  @RequirePermission('records.enter')
+  create(@Body() dto: CreateTermRecordDto, @CurrentActor() actor: Actor): Promise<TermRecordResponse> {
+    return this.entry.create(actor.scopeFor('records.enter'), actor.userId, dto);
+  }
+
+  /** Correct a value: a changed value becomes a new version (the old one kept with who set it and when); the same value changes nothing. */
+  @Put(':id')
+  @RequirePermission('records.enter')
+  update(@Param('id', uuid) id: string, @Body() dto: UpdateTermRecordDto, @CurrentActor() actor: Actor): Promise<TermRecordResponse> {
+    return this.entry.update(actor.scopeFor('records.enter'), actor.userId, id, dto);
+  }
 
   @Get()
   @AuditedRead('term_record')

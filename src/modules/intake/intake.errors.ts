@@ -1,4 +1,4 @@
-import { DomainError } from '../../common/errors/domain-error';
+import { DomainError, type ErrorDetail } from '../../common/errors/domain-error';
 
 /** Codes the intake module answers with, and their HTTP status. */
 export const INTAKE_ERRORS = {
@@ -9,12 +9,16 @@ export const INTAKE_ERRORS = {
   EVIDENCE_EMPTY: 400,
   EVIDENCE_TOO_LARGE: 413,
   EVIDENCE_TYPE_NOT_ALLOWED: 415,
+  VALIDATION_FAILED: 400,
+  RECORD_EXISTS: 409,
+  RETEST_ALREADY_RECORDED: 409,
+  RECORD_CHANGED_IDENTITY: 409,
 } as const;
 export type IntakeErrorCode = keyof typeof INTAKE_ERRORS;
 
 export class IntakeError extends DomainError {
-  constructor(code: IntakeErrorCode, message: string, messageZh: string) {
-    super(code, INTAKE_ERRORS[code], message, messageZh);
+  constructor(code: IntakeErrorCode, message: string, messageZh: string, details: readonly ErrorDetail[] | Readonly<Record<string, unknown>> = []) {
+    super(code, INTAKE_ERRORS[code], message, messageZh, details);
   }
 }
 

@@ -5,6 +5,7 @@ import { CatalogueService } from './catalogue.service';
 import { EvidenceService } from './evidence/evidence.service';
 import { ActivityRecordsController, EvidenceController, IndicatorsController, TermRecordsController } from './intake.controller';
 import { RecordsService } from './records.service';
+import { TermRecordEntryService } from './term-record-entry.service';
 
 /**
  * intake: the indicator catalogue, term records, 写实记录 with evidence, record versions — one
@@ -20,7 +21,7 @@ import { RecordsService } from './records.service';
     }),
   ],
   controllers: [IndicatorsController, TermRecordsController, ActivityRecordsController, EvidenceController],
-  providers: [CatalogueService, RecordsService, EvidenceService],
+  providers: [CatalogueService, RecordsService, EvidenceService, TermRecordEntryService],
   exports: [CatalogueService, RecordsService, EvidenceService],
 })
 export class IntakeModule {}

@@ -21,6 +21,8 @@ export const intakeMatrix: MatrixModule = {
     const db = w.t.db.dataSource;
     const [chinese] = await db.query(`SELECT id FROM indicators WHERE code = 'academic.exam.chinese'`); // (value-added's setup uses math)
     w.ids.IND = chinese.id;
+    const [labour] = await db.query(`SELECT id FROM indicators WHERE code = 'labour.list_item_hours'`);
+    w.ids.IND_LABOUR = labour.id;
     const [spare] = await db.query(`INSERT INTO indicators (code, dimension, name_zh, name_en, value_type, aliases) VALUES ('moral.matrix_spare', 'moral', '备用', 'Spare', 'text', '[]') RETURNING id`);
     w.ids.IND_SPARE = spare.id;
     for (const [key, student, school] of [['1', w.ids.P1, w.ids.S1], ['2', w.ids.P2, w.ids.S2]] as const) {
@@ -52,6 +54,19 @@ export const intakeMatrix: MatrixModule = {
     },
     { route: 'POST /api/indicators/:id/retire', own: (w) => ({ url: `/api/indicators/${w.ids.IND_SPARE}/retire` }), expected: { ...signedIn(403), city_admin: 201 } },
     { route: 'GET /api/term-records', own: (w) => ({ url: `/api/term-records?termId=${w.ids.T}` }), expected: signedIn(200) },
+    {
+      route: 'POST /api/term-records',
+      // One value at a time (records.enter): teachers for their class, school admins for their school; a new labour item each call.
+      own: (w) => ({ url: '/api/term-records', body: { studentId: w.ids.P1, termId: w.ids.T, indicatorId: w.ids.IND_LABOUR, category: '家庭', item: `matrix ${w.unique()}`, value: '2' } }),
+      other: (w) => ({ url: '/api/term-records', body: { studentId: w.ids.P2, termId: w.ids.T, indicatorId: w.ids.IND_LABOUR, category: '家庭', item: `matrix ${w.unique()}`, value: '2' } }),
+      expected: { ...signedIn(403), city_admin: [201, 201], school_admin: [201, 404], teacher: [201, 404] },
+    },
+    {
+      route: 'PUT /api/term-records/:id',
+      own: (w) => ({ url: `/api/term-records/${w.ids.TR1}`, body: { value: String(50 + (w.unique() % 50)) } }),
+      other: (w) => ({ url: `/api/term-records/${w.ids.TR2}`, body: { value: String(50 + (w.unique() % 50)) } }),
+      expected: { ...signedIn(403), city_admin: [200, 200], school_admin: [200, 404], teacher: [200, 404] },
+    },
     { route: 'GET /api/term-records/:id', own: (w) => ({ url: `/api/term-records/${w.ids.TR1}` }), other: (w) => ({ url: `/api/term-records/${w.ids.TR2}` }), expected: scopedRead },
     { route: 'GET /api/term-records/:id/history', own: (w) => ({ url: `/api/term-records/${w.ids.TR1}/history` }), other: (w) => ({ url: `/api/term-records/${w.ids.TR2}/history` }), expected: scopedRead },
     { route: 'GET /api/activity-records', own: (w) => ({ url: `/api/activity-records?termId=${w.ids.T}` }), expected: signedIn(200) },

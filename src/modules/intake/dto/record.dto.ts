@@ -1,4 +1,5 @@
-import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/pagination';
 import { DIMENSIONS, type Dimension } from '../dimensions';
 
@@ -130,3 +131,87 @@ export interface EvidenceResponse {
   /** How many other students' records carry the very same file (a signal of copied evidence). */
   sameFileOnOtherStudents: number;
 }
+
+/** Numbers in the JSON body are taken as the text a file would hold (95.5 → "95.5"). */
+const asText = ({ value }: { value: unknown }) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value);
+
+/**
+ * The fields of one value, as a file's cells would hold them and checked by the same rules as the
+ * import (docs/import-format.md): `value` is a number, a run time (3'55"), a level, 是/否, text, or a
+ * marker (缺考/免考/免测/暂缓 …). Which other fields apply depends on the indicator: an academic
+ * score takes `examType`, `examDate` (its occasion) and `fullMarks`; a labour list item `category`,
+ * `item`, `date`, `attestedBy`; fitness items `date`, `testType` (正常/补测) and `exemptionReason`;
+ * other indicators `date` (vision, art) or nothing else.
+ */
+export class TermRecordValueDto {
+  @Transform(asText)
+  @IsString()
+  @MaxLength(200)
+  value: string;
+
+  @IsOptional()
+  @Transform(asText)
+  @IsString()
+  @MaxLength(20)
+  fullMarks?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  date?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  attestedBy?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  exemptionReason?: string;
+}
+
+/** `POST /api/term-records`: a new value for a student, term, indicator and occasion. */
+export class CreateTermRecordDto extends TermRecordValueDto {
+  @IsUUID()
+  studentId: string;
+
+  @IsUUID()
+  termId: string;
+
+  @IsUUID()
+  indicatorId: string;
+
+  /** Academic scores: 期中/期末/统考/学业水平考试/中考 (part of the identity). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  examType?: string;
+
+  /** Academic scores: the exam date (part of the identity). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  examDate?: string;
+
+  /** Labour list: 家庭/学校/社会 (part of the identity). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  category?: string;
+
+  /** Labour list: the item (part of the identity). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  item?: string;
+
+  /** Fitness: 正常 (default) or 补测 (part of the identity: a retest is its own record, ADR 0510). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  testType?: string;
+}
+
+/** `PUT /api/term-records/:id`: a corrected value; the identity (student, term, indicator, occasion) stays. Fields left out keep their current value. */
+export class UpdateTermRecordDto extends TermRecordValueDto {}

@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { EXAM_TYPES, type ExamType, MARKERS, type Marker, RECORD_SOURCES, type RecordSource, sqlList } from '../dimensions';
+import { EXAM_TYPES, type ExamType, MARKERS, type Marker, sqlList, TERM_RECORD_SOURCES, type TermRecordSource } from '../dimensions';
 
 /**
  * The current value of one indicator for one student and term — and occasion: an exam
@@ -18,7 +18,7 @@ import { EXAM_TYPES, type ExamType, MARKERS, type Marker, RECORD_SOURCES, type R
 @Index('ix_term_records_school_term_indicator', ['schoolId', 'termId', 'indicatorId'])
 @Check('ck_term_records_marker', `marker IS NULL OR marker IN (${sqlList(MARKERS)})`)
 @Check('ck_term_records_exam_type', `exam_type IS NULL OR exam_type IN (${sqlList(EXAM_TYPES)})`)
-@Check('ck_term_records_source', `source IN (${sqlList(RECORD_SOURCES)})`)
+@Check('ck_term_records_source', `source IN (${sqlList(TERM_RECORD_SOURCES)})`)
 @Check('ck_term_records_value', `num_nonnulls(numeric_value, text_value, marker) = 1`)
 @Check('ck_term_records_marker_reason', `marker_reason IS NULL OR marker IN ('exempt', 'deferred')`)
 export class TermRecord {
@@ -77,7 +77,7 @@ export class TermRecord {
   attestedBy: string | null;
 
   @Column({ type: 'varchar', length: 20 })
-  source: RecordSource;
+  source: TermRecordSource;
 
   @Column({ type: 'integer', default: 1 })
   version: number;

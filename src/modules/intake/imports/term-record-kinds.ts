@@ -200,6 +200,13 @@ function buildKind<K extends string>(definition: TermRecordKindDefinition<K>): S
 
 const VALUE_COLUMNS = ['numeric_value', 'text_value', 'full_marks', 'marker', 'marker_reason', 'exam_type', 'occasion_date', 'item_name', 'attested_by'] as const;
 
+/** The record's values as a version snapshot (record_versions.snapshot), the same for imports and single entries. */
+export function termRecordSnapshotSql(alias: string): string {
+  const r = alias;
+  return `jsonb_build_object('numericValue', ${r}.numeric_value, 'textValue', ${r}.text_value, 'fullMarks', ${r}.full_marks, 'marker', ${r}.marker, 'markerReason', ${r}.marker_reason,
+                               'examType', ${r}.exam_type, 'occasionDate', ${r}.occasion_date, 'itemName', ${r}.item_name, 'attestedBy', ${r}.attested_by)`;
+}
+
 /**
  * The set-based merge: ONE statement over the staged rows, resolved by joins (student, the
  * student's school in that term, term, indicator — never trusted from the file) into a
@@ -230,8 +237,7 @@ async function mergeTermRecords(manager: EntityManager, staging: string, context
      superseded AS (
        INSERT INTO record_versions (record_kind, record_id, school_id, student_id, version, snapshot, source, recorded_by, recorded_at, import_batch_id)
        SELECT 'term_record', r.id, r.school_id, r.student_id, r.version,
-              jsonb_build_object('numericValue', r.numeric_value, 'textValue', r.text_value, 'fullMarks', r.full_marks, 'marker', r.marker, 'markerReason', r.marker_reason,
-                                 'examType', r.exam_type, 'occasionDate', r.occasion_date, 'itemName', r.item_name, 'attestedBy', r.attested_by),
+              ${termRecordSnapshotSql('r')},
               r.source, r.recorded_by, r.updated_at, r.import_batch_id
        FROM source s JOIN term_records r ON r.id = s.record_id
        WHERE s.changed
@@ -334,7 +340,7 @@ function wideKind<K extends string>(options: {
   checkStaged?: TermRecordKindDefinition<K>['checkStaged'];
   exampleRows: readonly RowCells<K | CommonColumn>[];
 }) {
-  return buildKind<K>({
+  const kind = buildKind<K>({
     kind: options.kind,
     titleZh: options.titleZh,
     columns: [
@@ -358,7 +364,13 @@ function wideKind<K extends string>(options: {
       return options.refine ? options.refine(records, cells, rowNumber, header, problems) : records;
     },
   });
+  const rowKeys = (options.rowColumns ?? []).map((column) => column.key);
+  for (const column of options.valueColumns) WIDE_ENTRY_COLUMNS.set(column.code, { kind, valueKey: column.key, dateKey: options.dateColumn.key, rowKeys });
+  return kind;
 }
+
+/** Indicator code → the wide kind and columns that import it (filled as the kinds are built). */
+const WIDE_ENTRY_COLUMNS = new Map<string, { kind: StagedImportKind<string>; valueKey: string; dateKey: string; rowKeys: readonly string[] }>();
 
 type FitnessColumn = 'testDate' | 'testType' | 'exemptionReason' | 'height_cm' | 'weight_kg' | 'vital_capacity' | 'run_50m' | 'sit_and_reach' | 'rope_skip_1min' | 'sit_up_1min' | 'shuttle_50mx8' | 'standing_long_jump' | 'pull_up' | 'run_800m' | 'run_1000m';
 
@@ -526,3 +538,71 @@ export const labourImportKind = buildKind<LabourColumn>({
 });
 
 export const TERM_RECORD_IMPORT_KINDS = [scoresImportKind, fitnessImportKind, visionImportKind, artImportKind, labourImportKind] as const;
+
+// ───────────────────── one value at a time (the term-record API) ─────────────────────
+
+/** The fields of one entered value, as text (the API's body, normalised like a file's cells). */
+export interface EntryFields {
+  value: string;
+  fullMarks?: string;
+  examType?: string;
+  examDate?: string;
+  date?: string;
+  category?: string;
+  item?: string;
+  attestedBy?: string;
+  testType?: string;
+  exemptionReason?: string;
+}
+export type EntryField = keyof EntryFields;
+
+/** One entered value as an import row: the kind that checks it, its cells, the fields it takes, and the field behind each column. */
+export interface EntryRow {
+  kind: StagedImportKind<string>;
+  cells: Record<string, string>;
+  allowed: readonly EntryField[];
+  fieldOf(columnKey: string): string;
+}
+
+/**
+ * The import kind whose row check takes a value of this indicator, and the row carrying it, so an
+ * entered value passes exactly the checks an imported one does (bounds, markers, times, exam
+ * occasion, 测试类型/免测原因 …). Null when no import kind takes the indicator (e.g. 德育 levels):
+ * the caller then checks the value alone, as the import would (parseIndicatorValue).
+ */
+export function entryRowFor(indicator: IndicatorRule, fields: EntryFields, studentNumber: string, termCode: string): EntryRow | null {
+  const common = { studentNumber, name: '', term: termCode };
+  const text = (value: string | undefined) => value ?? '';
+  const blank = (kind: StagedImportKind<string>) => Object.fromEntries(kind.columns.map((column) => [column.key, '']));
+  const base = { studentNumber: 'studentId', name: 'studentId', term: 'termId' } as Record<string, string>;
+  if (indicator.dimension === 'academic' && indicator.valueType === 'score') {
+    const kind = scoresImportKind as StagedImportKind<string>;
+    const names: Record<string, string> = { ...base, subject: 'indicatorId', score: 'value', examType: 'examType', examDate: 'examDate', fullMarks: 'fullMarks' };
+    return {
+      kind,
+      cells: { ...blank(kind), ...common, subject: indicator.code, examType: text(fields.examType), examDate: text(fields.examDate), score: fields.value, fullMarks: text(fields.fullMarks) },
+      allowed: ['value', 'fullMarks', 'examType', 'examDate'],
+      fieldOf: (key) => names[key] ?? key,
+    };
+  }
+  if (indicator.code === 'labour.list_item_hours') {
+    const kind = labourImportKind as StagedImportKind<string>;
+    const names: Record<string, string> = { ...base, hours: 'value', category: 'category', item: 'item', date: 'date', attestedBy: 'attestedBy' };
+    return {
+      kind,
+      cells: { ...blank(kind), ...common, category: text(fields.category), item: text(fields.item), hours: fields.value, date: text(fields.date), attestedBy: text(fields.attestedBy) },
+      allowed: ['value', 'category', 'item', 'date', 'attestedBy'],
+      fieldOf: (key) => names[key] ?? key,
+    };
+  }
+  const wide = WIDE_ENTRY_COLUMNS.get(indicator.code);
+  if (!wide) return null;
+  const names: Record<string, string> = { ...base, [wide.valueKey]: 'value', [wide.dateKey]: 'date', testType: 'testType', exemptionReason: 'exemptionReason' };
+  const cells: Record<string, string> = { ...blank(wide.kind), ...common, [wide.valueKey]: fields.value, [wide.dateKey]: text(fields.date) };
+  const allowed: EntryField[] = ['value', 'date'];
+  for (const key of wide.rowKeys) {
+    cells[key] = text(fields[key as EntryField]);
+    allowed.push(key as EntryField);
+  }
+  return { kind: wide.kind, cells, allowed, fieldOf: (key) => names[key] ?? key };
+}
