@@ -6,6 +6,10 @@ import { PROJECT_ROOT } from '../helpers/spawn-service';
 const cli = (args: string[], env: NodeJS.ProcessEnv) =>
   spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js'), ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
 
+// Each test spawns several CLI processes one after another (each loads Nest and TypeORM): on a
+// loaded 2-core machine one start can take 20 s, so the default 60 s per test is too tight.
+jest.setTimeout(240_000);
+
 const fixture = (kind: 'ok' | 'not-ok', name: string) => path.join(PROJECT_ROOT, 'test', 'fixtures', 'imports', kind, name);
 
 describe('CLI (npm run wuyu -- …) against a real PostgreSQL', () => {
