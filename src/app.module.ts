@@ -10,6 +10,7 @@ import { ImportsModule } from './modules/imports/imports.module';
 import { IntakeModule } from './modules/intake/intake.module';
 import { ReviewModule } from './modules/review/review.module';
 import { PortfoliosModule } from './modules/portfolios/portfolios.module';
+import { ReportsModule } from './modules/reports/reports.module';
 import { RosterModule } from './modules/roster/roster.module';
 import { ValueAddedModule } from './modules/value-added/value-added.module';
 
@@ -20,7 +21,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule.forDataSource(dataSource), AuthModule, HealthModule, RosterModule, IntakeModule, ImportsModule, FitnessModule, ValueAddedModule, GrowthModule, ReviewModule, PortfoliosModule],
+      imports: [DatabaseModule.forDataSource(dataSource), AuthModule, HealthModule, RosterModule, IntakeModule, ImportsModule, FitnessModule, ValueAddedModule, GrowthModule, ReviewModule, PortfoliosModule, ReportsModule],
       providers: [{ provide: APP_CONFIG, useValue: config }],
       exports: [APP_CONFIG],
     };

@@ -2,7 +2,9 @@ import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json } from 'express';
 import helmet from 'helmet';
+import * as path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -10,6 +12,7 @@ import { JsonLogger } from './common/logging/json-logger';
 import { requestIdMiddleware } from './common/logging/request-id.middleware';
 import { uploadSizeGuard } from './common/http/upload-size-guard';
 import type { AppConfig } from './config/app-config';
+import { findProjectRoot } from './config/project-root';
 
 /**
  * Builds the HTTP application exactly as it runs: JSON logs with request ids, one error
@@ -42,6 +45,8 @@ export async function createApp(config: AppConfig, dataSource: DataSource, logge
   const server = app.getHttpServer() as import('node:http').Server;
   server.requestTimeout = config.requestTimeoutMs;
   server.headersTimeout = Math.min(60_000, config.requestTimeoutMs);
+  // Chart downloads carry the picture the browser drew (a PNG data URL can pass 1 MB).
+  app.use('/api/reports/exports', json({ limit: Math.max(config.bodyLimitBytes, 20_000_000) }));
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
   app.useBodyParser('urlencoded', { limit: config.bodyLimitBytes, extended: false });
   app.set('x-powered-by', false);
@@ -55,6 +60,7 @@ export async function createApp(config: AppConfig, dataSource: DataSource, logge
     }),
   );
   app.useGlobalFilters(new AllExceptionsFilter(logger));
+  serveWebUi(app);
   app.enableShutdownHooks = () => app; // signals are handled in main.ts, in order: Nest first, then PostgreSQL
 
   const document = SwaggerModule.createDocument(
@@ -67,4 +73,16 @@ export async function createApp(config: AppConfig, dataSource: DataSource, logge
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;
+}
+
+/**
+ * The web UI (docs/web-ui.md) from the same process, outside /api: the browser modules built by
+ * `npm run build` into dist/web, and ECharts from its npm package. Public files only — every
+ * datum comes from /api with the user's token.
+ */
+function serveWebUi(app: NestExpressApplication): void {
+  const root = findProjectRoot();
+  const echarts = path.join(root, 'node_modules', 'echarts', 'dist', 'echarts.min.js');
+  app.use('/vendor/echarts.min.js', (_request: unknown, response: { sendFile(file: string, options: object): void }) => response.sendFile(echarts, { maxAge: '1d' }));
+  app.useStaticAssets(path.join(root, 'dist', 'web'), { index: 'index.html', maxAge: 0, fallthrough: true });
 }

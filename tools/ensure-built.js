@@ -16,18 +16,19 @@ function newestMtime(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
-    else if (/\.(ts|json)$/.test(entry.name)) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+    else if (/\.(ts|json|html|css)$/.test(entry.name)) newest = Math.max(newest, fs.statSync(full).mtimeMs);
   }
   return newest;
 }
 
 const sources = Math.max(
-  ...['src', 'migrations', 'tools/bench'].map((d) => newestMtime(path.join(root, d))),
+  ...['src', 'migrations', 'tools/bench', 'web'].map((d) => newestMtime(path.join(root, d))),
   ...['tsconfig.json', 'tsconfig.build.json', 'package.json'].map((f) => fs.statSync(path.join(root, f)).mtimeMs),
 );
 const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
 if (sources > built) {
-  process.stderr.write('building (nest build)…\n');
+  process.stderr.write('building (nest build, web UI)…\n');
   execSync('npx nest build', { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execSync('node tools/web/build-web.js', { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   fs.writeFileSync(stamp, new Date().toISOString());
 }
