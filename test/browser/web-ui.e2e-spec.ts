@@ -4,7 +4,7 @@ import { type AuthedClient, signedInAs } from '../helpers/auth';
 import { downloadBy, launchBrowser, listen, open, signIn } from '../helpers/browser';
 import { studentNumber, withWrongCheckDigit } from '../helpers/roster-builders';
 import { startTestApp, type TestApp } from '../helpers/test-app';
-import { seedUiWorld, type UiWorld } from './ui-fixture';
+import { seedUiWorld, type UiWorld } from '../helpers/ui-fixture';
 
 // Browser globals inside page.evaluate callbacks (the project's TypeScript lib has no DOM).
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -12,11 +12,12 @@ import { jobsMatrix } from './jobs.matrix';
 import { portfoliosMatrix } from './portfolios.matrix';
 import { type Expected, MATRIX_ROLES, type MatrixModule, type MatrixRole, type MatrixRow, type World } from './matrix';
 import { reviewMatrix } from './review.matrix';
+import { reportsMatrix } from './reports.matrix';
 import { rosterMatrix } from './roster.matrix';
 import { valueAddedMatrix } from './value-added.matrix';
 
 /** Every module's rows. A new endpoint adds its rows in a `<module>.matrix.ts` and lists it here. */
-const MODULES: readonly MatrixModule[] = [rosterMatrix, importsMatrix, intakeMatrix, accessMatrix, valueAddedMatrix, fitnessMatrix, growthMatrix, jobsMatrix, reviewMatrix, portfoliosMatrix];
+const MODULES: readonly MatrixModule[] = [rosterMatrix, importsMatrix, intakeMatrix, accessMatrix, valueAddedMatrix, fitnessMatrix, growthMatrix, jobsMatrix, reviewMatrix, portfoliosMatrix, reportsMatrix];
 
 async function buildWorld(t: TestApp): Promise<World> {
   const ids: Record<string, string> = {};

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import type { AuthedClient } from '../helpers/auth';
-import { studentNumber } from '../helpers/roster-builders';
+import type { AuthedClient } from './auth';
+import { studentNumber } from './roster-builders';
 
 /**
  * A small city for the browser tests: districts D1 (5 schools) and D2 (3 schools), junior
