@@ -20,6 +20,13 @@ const DICTIONARY = {
   navAudit: ['审计日志', 'Audit log'],
   navSchool: ['学校页面', 'School'],
   navUploads: ['数据上传', 'Uploads'],
+  navStudent: ['学生成长档案', 'Student growth profile'],
+  student: ['学生', 'Student'],
+  studentName: ['学生姓名', 'Student name'],
+  growthOverTerms: ['各学期的成绩、百分等级与成长百分位（SGP）', 'Values, percentile ranks and SGPs over terms'],
+  occasion: ['学期/考试', 'Term / exam'],
+  zScore: ['标准分', 'z-score'],
+  percentileRank: ['百分等级', 'Percentile rank'],
   // value-added
   study: ['研究', 'Study'],
   run: ['运行', 'Run'],

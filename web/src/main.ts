@@ -13,6 +13,7 @@ import { uploadsPage } from './pages/uploads.js';
 import { methodsPage } from './pages/va-methods.js';
 import { vaOverviewPage } from './pages/va-overview.js';
 import { stabilityPage } from './pages/va-stability.js';
+import { studentPage } from './pages/student.js';
 
 export type Page = (root: HTMLElement, params: URLSearchParams, user: Me) => Promise<void>;
 
@@ -33,6 +34,7 @@ const ROUTES: Route[] = [
   { path: '/va/stability', label: 'navStability', page: stabilityPage, visible: (u) => has(u, ...BUREAU, 'school_admin') },
   { path: '/fitness', label: 'navFitness', page: fitnessPage, visible: (u) => has(u, ...BUREAU, ...SCHOOL_STAFF) },
   { path: '/school', label: 'navSchool', page: schoolPage, visible: (u) => has(u, ...BUREAU, 'school_admin') },
+  { path: '/student', label: 'navStudent', page: studentPage, visible: (u) => has(u, ...BUREAU, 'school_admin', 'teacher', 'student', 'guardian') },
   { path: '/uploads', label: 'navUploads', page: uploadsPage, visible: (u) => has(u, 'city_admin', 'school_admin', 'registrar') },
   { path: '/audit', label: 'navAudit', page: auditPage, visible: (u) => has(u, 'city_admin') },
 ];
