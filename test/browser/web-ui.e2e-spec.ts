@@ -139,7 +139,7 @@ describe('web UI in the browser', () => {
   it('a teacher has no value-added pages and the API refuses them', async () => {
     await signIn(page, baseUrl, teacher.user.username);
     const nav = await page.$$eval('header nav a', (links) => links.map((a) => a.getAttribute('data-nav')));
-    expect(nav).toEqual(['/fitness', '/student']);
+    expect(nav).toEqual(['/fitness', '/student', '/review']);
     await open(page, baseUrl, `#/va?run=${world.runId}`);
     expect(await page.textContent('main')).toContain('无权访问此页面');
     await teacher.get(`/api/reports/value-added/runs/${world.runId}`).expect(403);

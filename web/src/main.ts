@@ -14,6 +14,7 @@ import { methodsPage } from './pages/va-methods.js';
 import { vaOverviewPage } from './pages/va-overview.js';
 import { stabilityPage } from './pages/va-stability.js';
 import { studentPage } from './pages/student.js';
+import { reviewPage } from './pages/review.js';
 
 export type Page = (root: HTMLElement, params: URLSearchParams, user: Me) => Promise<void>;
 
@@ -35,6 +36,7 @@ const ROUTES: Route[] = [
   { path: '/fitness', label: 'navFitness', page: fitnessPage, visible: (u) => has(u, ...BUREAU, ...SCHOOL_STAFF) },
   { path: '/school', label: 'navSchool', page: schoolPage, visible: (u) => has(u, ...BUREAU, 'school_admin') },
   { path: '/student', label: 'navStudent', page: studentPage, visible: (u) => has(u, ...BUREAU, 'school_admin', 'teacher', 'student', 'guardian') },
+  { path: '/review', label: 'navReview', page: reviewPage, visible: (u) => has(u, 'school_admin', 'teacher') },
   { path: '/uploads', label: 'navUploads', page: uploadsPage, visible: (u) => has(u, 'city_admin', 'school_admin', 'registrar') },
   { path: '/audit', label: 'navAudit', page: auditPage, visible: (u) => has(u, 'city_admin') },
 ];
