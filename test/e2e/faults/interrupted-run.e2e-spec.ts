@@ -13,13 +13,14 @@ describe('an interrupted model run', () => {
   let t: TestApp;
   let worker: JobsWorker;
   let studyId: string;
+  let termId: string;
 
   beforeAll(async () => {
     t = await startTestApp();
     worker = t.app.get(JobsWorker);
     const db = t.db.dataSource;
     const [city] = await db.query(`INSERT INTO regions (code, name, level) VALUES ('150300', '乌海市', 'city') RETURNING id`);
-    const [{ id: termId }] = await db.query(`INSERT INTO terms (code, school_year, term_number, start_date, end_date) VALUES ('2024-2025-1', '2024-2025', 1, '2024-09-01', '2025-01-20') RETURNING id`);
+    [{ id: termId }] = await db.query(`INSERT INTO terms (code, school_year, term_number, start_date, end_date) VALUES ('2024-2025-1', '2024-2025', 1, '2024-09-01', '2025-01-20') RETURNING id`);
     const [{ id: math }] = await db.query(`SELECT id FROM indicators WHERE code = 'academic.exam.math'`);
     let sequence = 100;
     for (let s = 0; s < 3; s += 1) {
@@ -104,5 +105,32 @@ describe('an interrupted model run', () => {
     const rerun = (await t.admin.get(`/api/value-added/runs/${created.body.id}`).expect(200)).body;
     expect(rerun).toMatchObject({ state: 'succeeded', error: null, inputHash: expected.inputHash });
     expect(rerun.groups).toEqual(expected.groups);
+  });
+
+  it('a growth run interrupted the same way: no student results while it is down, INTERRUPTED, and a retry matches an uninterrupted run', async () => {
+    const body = { indicator: 'academic.exam.math', current: { termId, examType: 'final', examDate: '2025-01-15' }, priors: [{ termId, examType: 'midterm', examDate: '2024-11-10' }], minimumN: 5 };
+    const reference = await t.admin.post('/api/growth/runs').send(body).expect(202);
+    expect((await settled(reference.body.jobId)).state).toBe('succeeded');
+    const expected = (await t.admin.get(`/api/growth/runs/${reference.body.id}/schools`).expect(200)).body;
+    const count = async (runId: string) => Number((await t.db.dataSource.query(`SELECT count(*)::int AS n FROM growth_student_results WHERE run_id = $1`, [runId]))[0].n);
+    expect(await count(reference.body.id)).toBe(45);
+
+    await worker.onApplicationShutdown();
+    const created = await t.admin.post('/api/growth/runs').send(body).expect(202);
+    await t.db.dataSource.query(`UPDATE jobs SET state = 'running', attempts = 1, started_at = now(), lease_expires_at = now() - interval '1 second', worker_id = 'dead:1:x' WHERE id = $1`, [created.body.jobId]);
+    await t.db.dataSource.query(`UPDATE growth_runs SET state = 'running' WHERE id = $1`, [created.body.id]);
+    expect(await count(created.body.id)).toBe(0);
+    await worker.sweepExpiredLeases();
+    expect((await t.admin.get(`/api/growth/runs/${created.body.id}`).expect(200)).body).toMatchObject({ state: 'failed', error: { code: 'INTERRUPTED' } });
+    expect(await count(created.body.id)).toBe(0);
+
+    worker.onApplicationBootstrap();
+    await t.admin.post(`/api/jobs/${created.body.jobId}/retry`).expect(202);
+    expect((await settled(created.body.jobId)).state).toBe('succeeded');
+    const rerun = (await t.admin.get(`/api/growth/runs/${created.body.id}`).expect(200)).body;
+    expect(rerun).toMatchObject({ state: 'succeeded', error: null, inputHash: (await t.admin.get(`/api/growth/runs/${reference.body.id}`).expect(200)).body.inputHash });
+    expect(await count(created.body.id)).toBe(45);
+    const schools = (await t.admin.get(`/api/growth/runs/${created.body.id}/schools`).expect(200)).body;
+    expect({ ...schools, runId: undefined }).toEqual({ ...expected, runId: undefined });
   });
 });
