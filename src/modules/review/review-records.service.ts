@@ -234,7 +234,7 @@ export class ReviewRecordsService {
   async history(scope: DataScope, id: string): Promise<{ recordId: string; items: TransitionResponse[] }> {
     await this.get(scope, id);
     const rows = (await this.dataSource.query(
-      `SELECT id, action, from_status, to_status, actor_user_id, actor_role, remark, context, at FROM activity_record_transitions WHERE activity_record_id = $1 ORDER BY at, id`,
+      `SELECT id, action, from_status, to_status, actor_user_id, actor_role, remark, context, at FROM activity_record_transitions WHERE activity_record_id = $1 ORDER BY at, seq`,
       [id],
     )) as Row[];
     return {
@@ -320,7 +320,17 @@ export function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-export const EVENT_NAMES_ZH: Readonly<Record<string, string>> = { create: '创建', edit: '修改', evidence: '上传佐证材料', student_confirm: '学生确认' };
+export const EVENT_NAMES_ZH: Readonly<Record<string, string>> = {
+  create: '创建',
+  edit: '修改',
+  evidence: '上传佐证材料',
+  student_confirm: '学生确认',
+  objection: '追加异议',
+  appeal: '申诉',
+  appeal_dismissed: '申诉不成立',
+  escalate: '提请复议',
+  reconsider_dismissed: '复议维持',
+};
 
 function noRecordPermission(): ReviewError {
   return new ReviewError('NO_RECORD_PERMISSION', 'only students (their own records) and teachers (on behalf of a student of their class) enter 写实记录', '只有学生本人或其班级教师（代录）可以填写写实记录');

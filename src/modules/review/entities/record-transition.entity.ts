@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { ActivityRecord } from '../../intake/entities/activity-record.entity';
 
 /**
@@ -49,6 +49,12 @@ export class ActivityRecordTransition {
 
   @Column({ type: 'timestamptz' })
   at: Date;
+
+  /** Insertion order: steps taken at the same instant (one transaction, a pinned clock) keep their order. */
+  @Index('uq_activity_record_transitions_seq', { unique: true })
+  @Column({ type: 'bigint' })
+  @Generated('increment')
+  seq: string;
 
   @ManyToOne(() => ActivityRecord, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'activity_record_id' })
