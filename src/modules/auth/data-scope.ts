@@ -158,3 +158,34 @@ export function applicationInScopeSql(scope: DataScope, columns: { schoolIdColum
   return `(${columns.schoolIdColumn} = ANY($${params.length}::uuid[]) AND EXISTS (SELECT 1 FROM admissions_batches scope_batch WHERE scope_batch.id = ${columns.batchIdColumn}
     AND (now() AT TIME ZONE 'Asia/Shanghai')::date BETWEEN scope_batch.opens_on AND scope_batch.closes_on))`;
 }
+
+/**
+ * For publicity batches (公示) and anything else addressed to an audience of classes: true when
+ * the scope reaches the audience — its school, one of its classes, or a student enrolled (in the
+ * batch's term) in one of them. `audienceClassSql(classAlias)` says whether a class is in the
+ * audience (e.g. same school and grade); `termIdColumn` is the batch's term.
+ */
+export function audienceInScopeSql(
+  scope: DataScope,
+  columns: { schoolIdColumn: string; termIdColumn: string; audienceClassSql: (classAlias: string) => string },
+  params: unknown[],
+): string {
+  if (scope.all) return 'TRUE';
+  const parts: string[] = [];
+  if (scope.schoolIds.length > 0) {
+    params.push(scope.schoolIds);
+    parts.push(`${columns.schoolIdColumn} = ANY($${params.length}::uuid[])`);
+  }
+  if (scope.classIds.length > 0) {
+    params.push(scope.classIds);
+    parts.push(`EXISTS (SELECT 1 FROM school_classes scope_class WHERE scope_class.id = ANY($${params.length}::uuid[]) AND ${columns.audienceClassSql('scope_class')})`);
+  }
+  if (scope.studentIds.length > 0) {
+    params.push(scope.studentIds);
+    parts.push(
+      `EXISTS (SELECT 1 FROM enrolments scope_enrolment JOIN school_classes scope_class ON scope_class.id = scope_enrolment.class_id
+               WHERE scope_enrolment.student_id = ANY($${params.length}::uuid[]) AND scope_enrolment.term_id = ${columns.termIdColumn} AND ${columns.audienceClassSql('scope_class')})`,
+    );
+  }
+  return parts.length === 0 ? 'FALSE' : `(${parts.join(' OR ')})`;
+}

@@ -2,10 +2,17 @@ import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { IntakeModule } from '../intake/intake.module';
+import { AppealsController, RecordCorrectionsController } from './appeals.controller';
+import { AppealsService } from './appeals.service';
+import { CalendarService } from './calendar.service';
 import { Clock } from './clock';
+import { ConfirmedRecordsService } from './confirmed-records.service';
 import { IntegrityController } from './integrity.controller';
 import { IntegrityService } from './integrity.service';
+import { CalendarController, ObjectionsController, PublicityController } from './publicity.controller';
+import { PublicityService } from './publicity.service';
 import { RecordTransitions } from './record-transitions';
+import { ReviewEvents } from './review-events';
 import { ReviewRecordsController } from './review-records.controller';
 import { ReviewRecordsService } from './review-records.service';
 import { ReviewSettingsController } from './review-settings.controller';
@@ -24,8 +31,9 @@ import { ReviewSettingsService } from './review-settings.service';
       inject: [APP_CONFIG],
     }),
   ],
-  controllers: [ReviewRecordsController, IntegrityController, ReviewSettingsController],
-  providers: [Clock, RecordTransitions, ReviewSettingsService, ReviewRecordsService, IntegrityService],
-  exports: [Clock, ReviewSettingsService],
+  controllers: [ReviewRecordsController, RecordCorrectionsController, IntegrityController, PublicityController, ObjectionsController, AppealsController, CalendarController, ReviewSettingsController],
+  providers: [Clock, ReviewEvents, RecordTransitions, ReviewSettingsService, CalendarService, ReviewRecordsService, IntegrityService, PublicityService, AppealsService, ConfirmedRecordsService],
+  // For portfolios: confirmed records, the change hook, the clock and calendar; nothing else leaves.
+  exports: [ConfirmedRecordsService, ReviewEvents, Clock, CalendarService, ReviewSettingsService],
 })
 export class ReviewModule {}
