@@ -4,7 +4,9 @@ import { AUDITED_READ } from '../auth/auth.decorators';
 import { FitnessController } from '../fitness/fitness.controller';
 import { GrowthController } from '../growth/growth.controller';
 import { ActivityRecordsController, EvidenceController, TermRecordsController } from '../intake/intake.controller';
+import { AppealsController } from '../review/appeals.controller';
 import { IntegrityController } from '../review/integrity.controller';
+import { ObjectionsController, PublicityController } from '../review/publicity.controller';
 import { ReviewRecordsController } from '../review/review-records.controller';
 import { AdmissionsController } from '../portfolios/admissions.controller';
 import { PortfoliosController } from '../portfolios/portfolios.controller';
@@ -15,8 +17,8 @@ import { EnrolmentsController, StudentsController } from '../roster/roster.contr
  * interceptor audits routes marked @AuditedRead; this check fails when a GET route that returns
  * student-level data lacks the mark — add new student-level controllers to the list below.
  */
-const STUDENT_LEVEL = /^\/?api\/(students|enrolments|term-records|activity-records|evidence|fitness\/results|growth\/students|review\/(records|integrity)|portfolios|admissions\/applicants)/;
-const CONTROLLERS = [StudentsController, EnrolmentsController, TermRecordsController, ActivityRecordsController, EvidenceController, FitnessController, GrowthController, ReviewRecordsController, IntegrityController, PortfoliosController, AdmissionsController];
+const STUDENT_LEVEL = /^\/?api\/(students|enrolments|term-records|activity-records|evidence|fitness\/results|growth\/students|review\/(records|integrity|objections|appeals|publicity-batches\/:id\/records)|portfolios|admissions\/applicants)/;
+const CONTROLLERS = [StudentsController, EnrolmentsController, TermRecordsController, ActivityRecordsController, EvidenceController, FitnessController, GrowthController, ReviewRecordsController, IntegrityController, PublicityController, ObjectionsController, AppealsController, PortfoliosController, AdmissionsController];
 
 function getRoutes(controller: new (...args: never[]) => unknown): { path: string; audited: boolean }[] {
   const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');

@@ -26,7 +26,7 @@ function take(key: string): string {
   return id;
 }
 
-/** The review workflow (issue 7): records, transitions, integrity queue, settings. */
+/** The review workflow (issue 7): records, transitions, corrections, publicity and objections, appeals, calendar, integrity queue, settings. */
 export const reviewMatrix: MatrixModule = {
   async setup(w: World) {
     const db = w.t.db.dataSource;
@@ -57,6 +57,72 @@ export const reviewMatrix: MatrixModule = {
     await pool('return', 9, 'SUBMITTED', 'student');
     await pool('reject', 9, 'SUBMITTED', 'student');
     await pool('select', 9, 'VERIFIED', 'student', 'labour');
+    await pool('amend', 9, 'CONFIRMED', 'student');
+    await pool('revoke', 9, 'CONFIRMED', 'student');
+
+    // Publicity: an open batch (window around now) and a closed one per school, each with a record in it.
+    const batch = async (which: '1' | '2', open: boolean) => {
+      const [school, classId] = which === '1' ? [w.ids.S1, w.ids.C1] : [w.ids.S2, w.ids.C2];
+      const [row] = await db.query(
+        `INSERT INTO publicity_batches (school_id, term_id, scope, class_id, title, working_days, first_day, last_day, opens_at, closes_at)
+         VALUES ($1, $2, 'class', $3, '矩阵公示', 5, current_date - 10, current_date + 10, now() - interval '10 days', now() + $4::interval) RETURNING id`,
+        [school, w.ids.T, classId, open ? '10 days' : '-1 day'],
+      );
+      const record = await insert(which, 'IN_PUBLICITY', 'student');
+      await db.query(`INSERT INTO publicity_batch_records (batch_id, activity_record_id) VALUES ($1, $2)`, [row.id, record]);
+      return { batchId: row.id as string, recordId: record };
+    };
+    for (const which of ['1', '2'] as const) {
+      const open = await batch(which, true);
+      w.ids[`PB${which}`] = open.batchId;
+      w.ids[`PBR${which}`] = open.recordId;
+      w.ids[`PBC${which}`] = (await batch(which, false)).batchId;
+      await insert(which, 'SELECTED', 'student'); // for a new batch
+      const objections: string[] = [];
+      for (let i = 0; i < 9; i++) {
+        const record = await insert(which, 'UNDER_INVESTIGATION', 'student');
+        await db.query(`INSERT INTO publicity_batch_records (batch_id, activity_record_id) VALUES ($1, $2)`, [open.batchId, record]);
+        const [objection] = await db.query(
+          `INSERT INTO publicity_objections (batch_id, activity_record_id, school_id, student_id, raised_by, raised_as, reason, status, raised_at)
+           SELECT $1, a.id, a.school_id, a.student_id, $3, 'student', '矩阵异议', 'open', now() FROM activity_records a WHERE a.id = $2 RETURNING id`,
+          [open.batchId, record, w.clients.student!.user.id],
+        );
+        objections.push(objection.id);
+      }
+      pools.set(`objection${which}`, objections);
+    }
+    await db.query(`INSERT INTO holidays (date, kind, name) VALUES ('2030-10-02', 'holiday', '国庆节')`);
+
+    // Appeals: rejected records (just rejected) to appeal; appeals filed, dismissed, escalated.
+    const rejected = async (which: '1' | '2') => {
+      const id = await insert(which, 'REJECTED', 'student');
+      await db.query(
+        `INSERT INTO activity_record_transitions (activity_record_id, school_id, student_id, action, from_status, to_status, at) SELECT id, school_id, student_id, 'reject', 'SUBMITTED', 'REJECTED', now() FROM activity_records WHERE id = $1`,
+        [id],
+      );
+      return id;
+    };
+    const appeal = async (which: '1' | '2', status: string) => {
+      const record = await rejected(which);
+      const [row] = await db.query(
+        `INSERT INTO record_appeals (activity_record_id, school_id, student_id, subject, status, filed_by, reason, filed_at, file_by, escalate_by)
+         SELECT a.id, a.school_id, a.student_id, 'rejection', $2, $3, '矩阵申诉', now(), now() + interval '7 days', now() + interval '7 days' FROM activity_records a WHERE a.id = $1 RETURNING id`,
+        [record, status, w.clients.student!.user.id],
+      );
+      return row.id as string;
+    };
+    for (const which of ['1', '2'] as const) {
+      w.ids[`AP${which}`] = await appeal(which, 'filed');
+      for (const [key, status] of [['appealFiled', 'filed'], ['appealDismissed', 'dismissed'], ['appealEscalated', 'escalated']] as const) {
+        const list: string[] = [];
+        for (let i = 0; i < 9; i++) list.push(await appeal(which, status));
+        pools.set(`${key}${which}`, list);
+      }
+      const toAppeal: string[] = [];
+      for (let i = 0; i < 9; i++) toAppeal.push(await rejected(which));
+      pools.set(`rejected${which}`, toAppeal);
+    }
+
     for (const which of ['1', '2'] as const) {
       const ids: string[] = [];
       for (let i = 0; i < 9; i++) {
@@ -120,6 +186,81 @@ export const reviewMatrix: MatrixModule = {
       own: () => ({ url: `/api/review/integrity/flags/${take('flag1')}/resolve`, body: { outcome: 'cleared', remark: '已核实' } }),
       other: () => ({ url: `/api/review/integrity/flags/${take('flag2')}/resolve`, body: { outcome: 'cleared', remark: '已核实' } }),
       expected: reviewers(201),
+    },
+    {
+      route: 'POST /api/review/records/:id/amend',
+      own: () => ({ url: `/api/review/records/${take('amend1')}/amend`, body: { remark: '申诉成立', amendment: { hours: 5 } } }),
+      other: () => ({ url: `/api/review/records/${take('amend2')}/amend`, body: { remark: '申诉成立', amendment: { hours: 5 } } }),
+      expected: { ...signedIn(403), school_admin: [201, 404] },
+    },
+    {
+      route: 'POST /api/review/records/:id/revoke',
+      own: () => ({ url: `/api/review/records/${take('revoke1')}/revoke`, body: { remark: '诚信问题' } }),
+      other: () => ({ url: `/api/review/records/${take('revoke2')}/revoke`, body: { remark: '诚信问题' } }),
+      expected: { ...signedIn(403), school_admin: [201, 404] },
+    },
+    {
+      route: 'POST /api/review/publicity-batches',
+      own: (w) => ({ url: '/api/review/publicity-batches', body: { termId: w.ids.T, scope: 'class', classId: w.ids.C1, title: '矩阵新公示', startsOn: '2030-01-07' } }),
+      other: (w) => ({ url: '/api/review/publicity-batches', body: { termId: w.ids.T, scope: 'class', classId: w.ids.C2, title: '矩阵新公示', startsOn: '2030-01-07' } }),
+      expected: { ...signedIn(403), school_admin: [201, 404] },
+    },
+    { route: 'GET /api/review/publicity-batches', own: () => ({ url: '/api/review/publicity-batches' }), expected: signedIn(200) },
+    { route: 'GET /api/review/publicity-batches/:id', own: (w) => ({ url: `/api/review/publicity-batches/${w.ids.PB1}` }), other: (w) => ({ url: `/api/review/publicity-batches/${w.ids.PB2}` }), expected: scopedRead },
+    {
+      route: 'GET /api/review/publicity-batches/:id/records',
+      own: (w) => ({ url: `/api/review/publicity-batches/${w.ids.PB1}/records` }),
+      other: (w) => ({ url: `/api/review/publicity-batches/${w.ids.PB2}/records` }),
+      expected: scopedRead,
+    },
+    {
+      route: 'POST /api/review/publicity-batches/:id/objections',
+      own: (w) => ({ url: `/api/review/publicity-batches/${w.ids.PB1}/objections`, body: { activityRecordId: w.ids.PBR1, reason: '矩阵异议' } }),
+      other: (w) => ({ url: `/api/review/publicity-batches/${w.ids.PB2}/objections`, body: { activityRecordId: w.ids.PBR2, reason: '矩阵异议' } }),
+      expected: { ...signedIn(403), student: [201, 404], guardian: [201, 404], teacher: [201, 404] },
+    },
+    {
+      route: 'POST /api/review/publicity-batches/:id/close',
+      own: (w) => ({ url: `/api/review/publicity-batches/${w.ids.PBC1}/close` }),
+      other: (w) => ({ url: `/api/review/publicity-batches/${w.ids.PBC2}/close` }),
+      expected: { ...signedIn(403), school_admin: [201, 404] },
+    },
+    { route: 'GET /api/review/objections', own: () => ({ url: '/api/review/objections?status=open' }), expected: { ...signedIn(403), school_admin: 200 } },
+    {
+      route: 'POST /api/review/objections/:id/decision',
+      own: () => ({ url: `/api/review/objections/${take('objection1')}/decision`, body: { outcome: 'dismissed', remark: '不成立' } }),
+      other: () => ({ url: `/api/review/objections/${take('objection2')}/decision`, body: { outcome: 'dismissed', remark: '不成立' } }),
+      expected: { ...signedIn(403), school_admin: [201, 404] },
+    },
+    { route: 'GET /api/review/holidays', own: () => ({ url: '/api/review/holidays?year=2030' }), expected: signedIn(200) },
+    { route: 'PUT /api/review/holidays/:date', own: () => ({ url: '/api/review/holidays/2030-10-01', body: { kind: 'holiday', name: '国庆节' } }), expected: { ...signedIn(403), city_admin: 200 } },
+    { route: 'DELETE /api/review/holidays/:date', own: () => ({ url: '/api/review/holidays/2030-10-02' }), expected: { ...signedIn(403), city_admin: 200 } },
+    { route: 'GET /api/review/working-days', own: () => ({ url: '/api/review/working-days?start=2030-01-07&days=5' }), expected: signedIn(200) },
+    {
+      route: 'POST /api/review/appeals',
+      own: () => ({ url: '/api/review/appeals', body: { activityRecordId: take('rejected1'), reason: '有新证据' } }),
+      other: () => ({ url: '/api/review/appeals', body: { activityRecordId: take('rejected2'), reason: '有新证据' } }),
+      expected: { ...signedIn(403), student: [201, 404], guardian: [201, 404] },
+    },
+    { route: 'GET /api/review/appeals', own: () => ({ url: '/api/review/appeals?status=filed' }), expected: signedIn(200) },
+    { route: 'GET /api/review/appeals/:id', own: (w) => ({ url: `/api/review/appeals/${w.ids.AP1}` }), other: (w) => ({ url: `/api/review/appeals/${w.ids.AP2}` }), expected: scopedRead },
+    {
+      route: 'POST /api/review/appeals/:id/decision',
+      own: () => ({ url: `/api/review/appeals/${take('appealFiled1')}/decision`, body: { outcome: 'dismissed', remark: '理由不成立' } }),
+      other: () => ({ url: `/api/review/appeals/${take('appealFiled2')}/decision`, body: { outcome: 'dismissed', remark: '理由不成立' } }),
+      expected: { ...signedIn(403), school_admin: [201, 404] },
+    },
+    {
+      route: 'POST /api/review/appeals/:id/escalate',
+      own: () => ({ url: `/api/review/appeals/${take('appealDismissed1')}/escalate`, body: { reason: '请复议' } }),
+      other: () => ({ url: `/api/review/appeals/${take('appealDismissed2')}/escalate`, body: { reason: '请复议' } }),
+      expected: { ...signedIn(403), student: [201, 404], guardian: [201, 404] },
+    },
+    {
+      route: 'POST /api/review/appeals/:id/bureau-decision',
+      own: () => ({ url: `/api/review/appeals/${take('appealEscalated1')}/bureau-decision`, body: { outcome: 'dismissed', remark: '维持原决定' } }),
+      other: () => ({ url: `/api/review/appeals/${take('appealEscalated2')}/bureau-decision`, body: { outcome: 'dismissed', remark: '维持原决定' } }),
+      expected: { ...signedIn(403), city_admin: [201, 201], district_officer: [201, 404] },
     },
     { route: 'GET /api/review/settings', own: () => ({ url: '/api/review/settings' }), expected: signedIn(200) },
     { route: 'PUT /api/review/settings', own: () => ({ url: '/api/review/settings', body: { publicityMinWorkingDays: 5 } }), expected: { ...signedIn(403), city_admin: 200 } },
