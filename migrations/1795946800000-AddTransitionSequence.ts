@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class AddTransitionSequence1795946103148 implements MigrationInterface {
-  name = 'AddTransitionSequence1795946103148';
+export class AddTransitionSequence1795946800000 implements MigrationInterface {
+  name = 'AddTransitionSequence1795946800000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query("ALTER TABLE \"activity_record_transitions\" ADD \"seq\" BIGSERIAL NOT NULL");
