@@ -10,9 +10,13 @@ export function copyValue(value: string | null): string {
   return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
-/** A staging line: the Excel row number, then the values. */
+/** A staging line: the Excel row number, then the values (appended in place: this runs for every staged record). */
 export function copyLine(rowNumber: number, values: readonly (string | null)[]): string {
   let line = String(rowNumber);
-  for (const value of values) line += `\t${copyValue(value)}`;
-  return `${line}\n`;
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index];
+    line += '\t';
+    line += value === null ? '\\N' : NEEDS_ESCAPE.test(value) ? copyValue(value) : value;
+  }
+  return line + '\n';
 }

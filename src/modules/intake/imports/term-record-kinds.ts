@@ -157,12 +157,14 @@ function buildKind<K extends string>(definition: TermRecordKindDefinition<K>): S
 
     async prepare(manager, header) {
       const catalogue = await loadCatalogue(manager);
+      // One problem list reused row after row (most rows have none); a row's problems leave as a copy.
+      const problems: RowProblem[] = [];
       return (cells, rowNumber, stage: StageWriter) => {
-        const problems: RowProblem[] = [];
+        problems.length = 0;
         for (const column of columns) {
           if (column.required && cells[column.key] === '') problems.push(problem(rowNumber, header(column.key), 'REQUIRED_VALUE_MISSING', `${header(column.key)} is empty`, `${header(column.key)}不能为空`));
         }
-        if (problems.length > 0) return problems;
+        if (problems.length > 0) return problems.slice();
         // Most numbers are already canonical: test first, rebuild (upper case, no spaces) only when not.
         const studentNumber = STUDENT_NUMBER.test(cells.studentNumber) ? cells.studentNumber : cells.studentNumber.toUpperCase().replace(/\s+/g, '');
         if (!STUDENT_NUMBER.test(studentNumber)) {
@@ -171,7 +173,7 @@ function buildKind<K extends string>(definition: TermRecordKindDefinition<K>): S
         if (!TERM_CODE.test(cells.term)) problems.push(problem(rowNumber, header('term'), 'BAD_TERM_CODE', 'the term looks like 2024-2025-1', '学年学期格式应为2024-2025-1', cells.term));
         if (cells.name.length > 50) problems.push(problem(rowNumber, header('name'), 'TOO_LONG', 'the name is longer than 50 characters', '姓名超过50个字符', cells.name));
         const records = definition.toRecords(cells, rowNumber, header as (key: K) => string, catalogue, problems);
-        if (problems.length > 0) return problems;
+        if (problems.length > 0) return problems.slice();
         if (records.length === 0) return [problem(rowNumber, header('studentNumber'), 'ROW_WITHOUT_VALUES', 'the row gives no value to record', '该行没有可导入的数据')];
         const name = cells.name === '' ? null : cells.name;
         for (const record of records) {
