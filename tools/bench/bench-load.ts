@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     await dataSource.query(`INSERT INTO school_classes (school_id, school_year, grade_code, name) SELECT id, '2024-2025', 'J1', '1班' FROM schools`);
     await dataSource.query(
       `INSERT INTO students (student_number, name, sex_code, birth_date, ethnicity_code, school_id)
-       SELECT 'G15030' || substr(sc.code, 6, 5) || lpad(i::text, 7, '0'), '学生' || i, (1 + i % 2)::text, '2012-01-01', '01', sc.id FROM schools sc, generate_series(1, $1) i`,
+       SELECT 'G15030' || substr(sc.code, 6, 5) || lpad(i::text, 8, '0'), '学生' || i, (1 + i % 2)::text, '2012-01-01', '01', sc.id FROM schools sc, generate_series(1, $1) i`,
       [STUDENTS_PER_SCHOOL],
     );
     await dataSource.query(`INSERT INTO enrolments (student_id, class_id, term_id, school_id) SELECT s.id, c.id, t.id, s.school_id FROM students s JOIN school_classes c ON c.school_id = s.school_id, terms t`);
