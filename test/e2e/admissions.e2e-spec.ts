@@ -152,8 +152,10 @@ describe('admissions: batches, applications import, the officer’s scope, the a
       { action: 'read.portfolio', outcome: '400', purpose: null, target_id: ids.s1 },
       { action: 'read.applicant', outcome: '400', purpose: null, target_id: null },
     ]);
-    expect(events.slice(-2)).toEqual([
+    expect(events.slice(-3)).toEqual([
       { action: 'read.portfolio', outcome: 'success', purpose: '录取资格复核', target_id: ids.s1 },
+      // one event per applicant shown (s1 is H's only applicant in an open batch), then the list read itself
+      { action: 'read.applicant', outcome: 'success', purpose: '2025年提前批录取审核', target_id: world.students.s1 },
       { action: 'read.applicant', outcome: 'success', purpose: '2025年提前批录取审核', target_id: null },
     ]);
     // School staff are not audited readers: no purpose asked.

@@ -1,7 +1,9 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
 import type { Page } from '../../common/http/pagination';
 import { ParseIdPipe } from '../../common/http/parse-id.pipe';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { AuditedRead, CurrentActor, RequirePermission, RequirePurpose } from '../auth/auth.decorators';
 import { AdmissionsService } from './admissions.service';
@@ -18,7 +20,10 @@ const uuid = new ParseIdPipe();
 @ApiTags('admissions')
 @Controller('api/admissions')
 export class AdmissionsController {
-  constructor(private readonly admissions: AdmissionsService) {}
+  constructor(
+    private readonly admissions: AdmissionsService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Post('batches')
   @RequirePermission('admissions.manage')
@@ -44,7 +49,14 @@ export class AdmissionsController {
   @RequirePermission('admissions.read')
   @AuditedRead('applicant')
   @RequirePurpose()
-  listApplicants(@Query() query: ListApplicantsQueryDto, @CurrentActor() actor: Actor): Promise<Page<ApplicantResponse>> {
-    return this.admissions.listApplicants(actor.scopeFor('admissions.read'), query);
+  async listApplicants(@Query() query: ListApplicantsQueryDto, @CurrentActor() actor: Actor, @Req() request: Request): Promise<Page<ApplicantResponse>> {
+    const page = await this.admissions.listApplicants(actor.scopeFor('admissions.read'), query);
+    // Besides the list read itself (audited by the interceptor), one event per applicant shown: who saw whose levels, and why.
+    if (actor.auditsReads) {
+      await this.audit.recordMany(
+        page.items.map((item) => ({ actor, action: 'read.applicant', operation: 'GET /api/admissions/applicants (row)', targetType: 'student', targetId: item.student.id, outcome: 'success', request })),
+      );
+    }
+    return page;
   }
 }
