@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type AuthedClient, signedInAs } from '../helpers/auth';
 import { PortfoliosService } from '../../src/modules/portfolios/portfolios.service';
+import { artAssessment } from '../../src/scoring-core';
 import { createRecordWorld, type RecordWorld } from '../helpers/record-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -51,15 +52,18 @@ describe('portfolios: compile, confirm, comment, sign off, seal, verify, reopen'
     const records = (await schoolAdmin.get(`/api/activity-records?studentId=${world.students.s1}`).expect(200)).body.items;
     expect(document.sections.activityRecords.items.map((r: { id: string }) => r.id).sort()).toEqual(records.map((r: { id: string }) => r.id).sort());
 
+    // Art and fitness as levels only (admitting schools see levels, DOMAIN.md), computed from the stored records.
     const art = (await schoolAdmin.get(`/api/term-records?studentId=${world.students.s1}&dimension=aesthetic`).expect(200)).body.items;
     const part = (code: string) => art.find((r: { indicator: { code: string } }) => r.indicator.code === code).value.number as number;
-    const [assessment] = document.sections.art.assessments;
-    expect(assessment.total).toBeCloseTo(part('aesthetic.assessment.basic') + part('aesthetic.assessment.academic') + part('aesthetic.assessment.development'), 6);
+    const parts = { basic: part('aesthetic.assessment.basic'), academic: part('aesthetic.assessment.academic'), development: part('aesthetic.assessment.development') };
+    expect(document.sections.art.assessments).toEqual([{ term: art[0].term.code, level: artAssessment(parts).level, complete: true }]);
+    expect(JSON.stringify(document.sections.art)).not.toContain(`${parts.basic + parts.academic + parts.development}`);
 
     const labour = (await schoolAdmin.get(`/api/term-records?studentId=${world.students.s1}&dimension=labour`).expect(200)).body.items;
     expect(document.sections.labour.items).toHaveLength(labour.length);
     const fitness = (await schoolAdmin.get(`/api/fitness/results?studentId=${world.students.s1}`).expect(200)).body.items;
-    expect(document.sections.fitness.years.map((y: { total: number | null }) => y.total)).toEqual(fitness.map((y: { total: number | null }) => y.total));
+    expect(document.sections.fitness.years.map((y: { schoolYear: string; level: string | null }) => [y.schoolYear, y.level])).toEqual(fitness.map((y: { schoolYear: string; level: string | null }) => [y.schoolYear, y.level]));
+    expect(document.sections.fitness.years.every((y: Record<string, unknown>) => !('total' in y))).toBe(true);
     expect(document.sections.evaluation.available).toBe(false);
     expect(document.sections.growth.entries).toEqual([]);
   });

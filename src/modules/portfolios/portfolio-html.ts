@@ -17,6 +17,8 @@ const ROLE_ZH: Record<string, string> = { organiser: '主持策划者', main_par
 const LEVEL_ZH: Record<string, string> = { school: '校级', district: '区县级', city: '市级', province: '省级', national: '国家级' };
 const ART_LEVEL_ZH: Record<string, string> = { excellent: '优秀', good: '良好', pass: '合格', fail: '不合格' };
 const CATEGORY_ZH: Record<string, string> = { family: '家庭', school: '学校', social: '社会' };
+const FITNESS_STATUS_ZH: Record<string, string> = { scored: '已测', incomplete: '未测完', exempt: '免予执行', deferred: '暂缓' };
+const GROWTH_BAND_ZH: Record<string, string> = { low: '低于常模（SGP<35）', typical: '常模范围（SGP 35–65）', high: '高于常模（SGP>65）' };
 const GRADE_LEVEL_ZH: Record<string, string> = { A: 'A 优秀', B: 'B 良好', C: 'C 合格', D: 'D 待合格' };
 
 function table(headers: string[], rows: unknown[][]): string {
@@ -68,8 +70,8 @@ export function renderPortfolioHtml(document: Json, meta: { status: string; cont
           ) +
             (graduation
               ? `<h3>毕业评价</h3>${table(
-                  ['维度', '等级', '得分'],
-                  gradDims.map((d) => [dimensionZh(d.dimension), GRADE_LEVEL_ZH[d.level as string] ?? d.level, d.score]),
+                  ['维度', '等级'],
+                  gradDims.map((d) => [dimensionZh(d.dimension), GRADE_LEVEL_ZH[d.level as string] ?? d.level]),
                 )}`
               : ''),
     ),
@@ -81,9 +83,9 @@ export function renderPortfolioHtml(document: Json, meta: { status: string; cont
     section(
       '三、体质健康（国家学生体质健康标准）',
       table(
-        ['学年', '年级', '状态', '标准分', '加分', '学年总分', '等级'],
-        ((fitness.years ?? []) as Json[]).map((y) => [y.schoolYear, y.gradeCode, y.status, y.standardScore, y.bonus, y.total, y.level]),
-      ) + (fitnessGraduation ? `<p class="summary">毕业成绩（以${escapeHtml(fitnessGraduation.finalYear)}学年为毕业学年）：${cell(fitnessGraduation.score)}${fitnessGraduation.reason ? `（${escapeHtml(fitnessGraduation.reason)}）` : ''}</p>` : ''),
+        ['学年', '年级', '状态', '等级'],
+        ((fitness.years ?? []) as Json[]).map((y) => [y.schoolYear, y.gradeCode, FITNESS_STATUS_ZH[y.status as string] ?? y.status, y.level]),
+      ) + (fitnessGraduation ? `<p class="summary">毕业成绩等级（以${escapeHtml(fitnessGraduation.finalYear)}学年为毕业学年）：${cell(fitnessGraduation.level)}</p>` : ''),
     ),
   );
 
@@ -92,8 +94,8 @@ export function renderPortfolioHtml(document: Json, meta: { status: string; cont
     section(
       '四、艺术素质测评',
       table(
-        ['学期', '基础指标（40）', '学业指标（50）', '发展指标（20）', '总分', '等级'],
-        ((art.assessments ?? []) as Json[]).map((a) => [a.term, a.basic, a.academic, a.development, a.total, ART_LEVEL_ZH[a.level as string] ?? a.level]),
+        ['学期', '测评等级'],
+        ((art.assessments ?? []) as Json[]).map((a) => [a.term, a.complete ? (ART_LEVEL_ZH[a.level as string] ?? a.level) : '测评不完整']),
       ),
     ),
   );
@@ -112,10 +114,10 @@ export function renderPortfolioHtml(document: Json, meta: { status: string; cont
   const growth = sections.growth ?? {};
   parts.push(
     section(
-      '六、成长情况（学生成长百分位）',
+      '六、成长情况',
       table(
-        ['指标', '数值', '标准分（z）', '百分位', '成长百分位（SGP）'],
-        ((growth.entries ?? []) as Json[]).map((e) => [e.indicator, e.value, typeof e.zScore === 'number' ? e.zScore.toFixed(2) : e.zScore, typeof e.percentileRank === 'number' ? e.percentileRank.toFixed(1) : e.percentileRank, e.sgp]),
+        ['指标', '成长情况'],
+        ((growth.entries ?? []) as Json[]).map((e) => [e.indicator, GROWTH_BAND_ZH[e.growthBand as string] ?? e.growthBand]),
       ),
     ),
   );

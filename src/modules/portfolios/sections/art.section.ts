@@ -10,8 +10,9 @@ const PARTS: Readonly<Record<string, 'basic' | 'academic' | 'development'>> = {
 };
 
 /**
- * 艺术素质测评 per term (基础 + 学业 + 发展, total and level at 90/75/60 by the scoring core) and the
- * student's other aesthetic records (course grades, art skills) as recorded.
+ * 艺术素质测评 per term: the level (优秀/良好/合格/不合格 at 90/75/60 of 基础 + 学业 + 发展, by the
+ * scoring core), not the points — admitting high schools see art "level only" (DOMAIN.md; ADR
+ * 0822) — and the student's other aesthetic records that are levels or text (course grades, art skills).
  */
 export class ArtSection implements PortfolioSection {
   readonly key = 'art';
@@ -30,12 +31,13 @@ export class ArtSection implements PortfolioSection {
         term[part] = record.value.number;
         terms.set(record.term.code, term);
       } else {
-        other.push({ term: record.term.code, indicator: record.indicator.code, nameZh: record.indicator.nameZh, value: record.value.number ?? record.value.text, marker: record.value.marker });
+        // Numbers (scores) stay with the school; levels and text (course grade A–E, art skill) are what the portfolio shows.
+        if (record.value.number === null) other.push({ term: record.term.code, indicator: record.indicator.code, nameZh: record.indicator.nameZh, value: record.value.text, marker: record.value.marker });
       }
     }
     const assessments = [...terms.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([term, parts]) => ({ term, ...parts, ...artAssessment(parts) }));
+      .map(([term, parts]) => ({ term, level: artAssessment(parts).level, complete: parts.basic !== null && parts.academic !== null && parts.development !== null }));
     return { content: { assessments, otherRecords: other } };
   }
 }

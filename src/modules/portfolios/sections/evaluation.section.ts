@@ -25,8 +25,9 @@ export interface EvaluationResultsSource {
 const levelsOf = (dimensions: readonly DimensionResult[]) => Object.fromEntries(dimensions.map((d) => [d.dimension, d.level]));
 
 /**
- * 综合素质评价结果: term results and the graduation result per dimension (score, level A–D, the
- * rubric that produced it). The levels the admissions list filters on are the graduation levels,
+ * 综合素质评价结果: term results and the graduation result per dimension (level A–D and the rubric
+ * that produced it; the scores and their provenance stay in the evaluation module, where a result
+ * is explained to the family — the portfolio, read by admitting schools, carries levels). The levels the admissions list filters on are the graduation levels,
  * or — before a graduation run — the latest term's, and the section says which (`levelsSource`).
  * Without a source (a deployment without the evaluation module) the section says so and the
  * portfolio carries no levels (ADR 0822).
@@ -57,7 +58,7 @@ export class EvaluationSection implements PortfolioSection {
           runId: term.runId,
           rubric: { code: term.rubric.code, version: term.rubric.version },
           levels: levelsOf(term.dimensions),
-          dimensions: term.dimensions.map((d) => ({ dimension: d.dimension, score: d.score, level: d.level, quotaAdjusted: d.quotaAdjusted ?? false })),
+          dimensions: term.dimensions.map((d) => ({ dimension: d.dimension, level: d.level, quotaAdjusted: d.quotaAdjusted ?? false })),
         })),
         graduation: graduation
           ? {
@@ -65,10 +66,9 @@ export class EvaluationSection implements PortfolioSection {
               rubric: { code: graduation.rubric.code, version: graduation.rubric.version },
               dimensions: graduation.dimensions.map((d) => ({
                 dimension: d.dimension,
-                score: d.score,
                 level: d.level,
                 quotaAdjusted: d.quotaAdjusted ?? false,
-                terms: (d.terms ?? []).map((t) => ({ term: t.termCode, weight: t.weight, score: t.score })),
+                terms: (d.terms ?? []).map((t) => ({ term: t.termCode, weight: t.weight })),
               })),
             }
           : null,

@@ -2,7 +2,17 @@ import { EVERYTHING } from '../../auth/data-scope';
 import type { GrowthService } from '../../growth/growth.service';
 import type { CompiledSection, PortfolioSection, PortfolioStudent } from './section';
 
-/** 成长档案: the student's growth profile — per finished growth run: value, cohort z, percentile rank, SGP. */
+/**
+ * Growth band of a student growth percentile, the usual SGP reporting bands (Betebenner 2009:
+ * low < 35, typical 35–65, high > 65). The portfolio shows the band, never the percentile or the
+ * student's standing in the cohort: admitting high schools see no ranks (DOMAIN.md; ADR 0822).
+ */
+export function growthBand(sgp: number | null): 'low' | 'typical' | 'high' | null {
+  if (sgp === null) return null;
+  return sgp < 35 ? 'low' : sgp > 65 ? 'high' : 'typical';
+}
+
+/** 成长情况: the student's growth profile — per finished growth run: the indicator, the occasions and the growth band. */
 export class GrowthSection implements PortfolioSection {
   readonly key = 'growth';
   readonly titleZh = '成长情况';
@@ -17,11 +27,8 @@ export class GrowthSection implements PortfolioSection {
           runId: entry.runId,
           indicator: entry.indicator,
           current: entry.current,
-          value: entry.value,
-          zScore: entry.zScore,
-          percentileRank: entry.percentileRank,
-          sgp: entry.sgp,
-          sgpOrder: entry.sgpOrder,
+          priors: entry.priors,
+          growthBand: growthBand(entry.sgp),
         })),
       },
     };
