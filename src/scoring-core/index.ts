@@ -104,3 +104,31 @@ export { summariseGrowthGroups, shrinkGroupMedians, growthGoodnessOfFit } from '
 export type { GrowthGroupSummary, GrowthGroupOptions, ShrunkGrowthGroupSummary, GrowthGoodnessOfFit } from './growth-aggregates';
 export { projectGrowth, growthTrajectories, growthPercentileToReach } from './growth-projections';
 export type { GrowthProjection } from './growth-projections';
+// Comprehensive-quality evaluation (issue 7): rubric formulas in a sandbox, term scoring with provenance, level quotas, graduation.
+export { ACTIVITY_LEVEL_CODES, ACTIVITY_ROLE_CODES, ACTIVITY_STATUS_CODES, EVALUATION_DIMENSIONS, canonicalActivityLevel, canonicalActivityRole, activityLevelRank } from './evaluation/activity-vocabulary';
+export type { EvaluationDimension } from './evaluation/activity-vocabulary';
+export {
+  checkFormula,
+  evaluateFormula,
+  createSandboxMath,
+  describeAggregate,
+  aggregateKey,
+  INDICATOR_AGGREGATES,
+  ACTIVITY_AGGREGATES,
+  ACTIVITY_AGGREGATE_FUNCTIONS,
+  FORMULA_FUNCTIONS,
+  FORMULA_OPERATORS,
+  SANDBOX_CALLABLE,
+  MAX_FORMULA_LENGTH,
+  MAX_FORMULA_NODES,
+  MAX_FORMULA_DEPTH,
+} from './evaluation/formula-sandbox';
+export type { FormulaContext, FormulaProblem, FormulaProblemCode, CheckedFormula, FormulaCheck, FormulaTerm, FormulaEvaluation, FormulaSourceKind } from './evaluation/formula-sandbox';
+export { checkRubricDefinition, levelForScore, roundScore, EVALUATION_LEVELS, EVALUATION_LEVEL_NAMES_ZH, EVALUATION_LEVEL_NAMES_EN, DEFAULT_ACTIVITY_STATUSES } from './evaluation/rubric';
+export type { RubricDefinition, DimensionDefinition, RuleDefinition, RuleSource, QuotaDefinition, CatalogueIndicator, RubricProblem, CompiledRubric, CompiledRule, RubricCheck, EvaluationLevel } from './evaluation/rubric';
+export { scoreStudentTerm } from './evaluation/score-student-term';
+export type { TermRecordInput, ActivityInput, StudentTermInput, AggregateProvenance, TermProvenance, RuleProvenance, DimensionTermScore } from './evaluation/score-student-term';
+export { applyLevelQuota, countLevels, quotaKey } from './evaluation/level-quota';
+export type { QuotaEntry, QuotaGroupReport, QuotaOutcome, LevelCounts } from './evaluation/level-quota';
+export { combineTermScores, termWeightFor } from './evaluation/graduation';
+export type { TermScoreInput, TermContribution, GraduationCombination } from './evaluation/graduation';
