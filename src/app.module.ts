@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { EvaluationModule } from './modules/evaluation/evaluation.module';
 import { FitnessModule } from './modules/fitness/fitness.module';
 import { GrowthModule } from './modules/growth/growth.module';
 import { HealthModule } from './modules/health/health.module';
@@ -21,7 +22,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule.forDataSource(dataSource), AuthModule, HealthModule, RosterModule, IntakeModule, ImportsModule, FitnessModule, ValueAddedModule, GrowthModule, ReviewModule, PortfoliosModule, ReportsModule],
+      imports: [DatabaseModule.forDataSource(dataSource), AuthModule, HealthModule, RosterModule, IntakeModule, ImportsModule, FitnessModule, ValueAddedModule, GrowthModule, ReviewModule, EvaluationModule, PortfoliosModule, ReportsModule],
       providers: [{ provide: APP_CONFIG, useValue: config }],
       exports: [APP_CONFIG],
     };

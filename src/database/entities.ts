@@ -19,6 +19,10 @@ import { FitnessResultSet } from '../modules/fitness/entities/fitness-result-set
 import { FitnessResult } from '../modules/fitness/entities/fitness-result.entity';
 import { GrowthRun } from '../modules/growth/entities/growth-run.entity';
 import { GrowthStudentResult } from '../modules/growth/entities/growth-student-result.entity';
+import { EvaluationAssignment } from '../modules/evaluation/entities/evaluation-assignment.entity';
+import { EvaluationResult } from '../modules/evaluation/entities/evaluation-result.entity';
+import { EvaluationRubric } from '../modules/evaluation/entities/evaluation-rubric.entity';
+import { EvaluationRun } from '../modules/evaluation/entities/evaluation-run.entity';
 import { Job } from '../modules/jobs/entities/job.entity';
 import { ValueAddedGroupResult } from '../modules/value-added/entities/value-added-group-result.entity';
 import { ValueAddedRun } from '../modules/value-added/entities/value-added-run.entity';
@@ -36,4 +40,4 @@ import { Portfolio } from '../modules/portfolios/entities/portfolio.entity';
 import { PortfolioEvent } from '../modules/portfolios/entities/portfolio-event.entity';
 
 /** Every entity, listed once: the app, the CLI, migrations and the drift check share this list. */
-export const ENTITIES = [Region, School, Term, Grade, SchoolClass, Student, Enrolment, ImportBatch, Indicator, TermRecord, RecordVersion, ActivityRecord, EvidenceFile, Job, User, RoleAssignment, RefreshToken, AuditEvent, FitnessResult, FitnessResultSet, ValueAddedStudy, ValueAddedRun, ValueAddedGroupResult, GrowthRun, GrowthStudentResult, ActivityRecordTransition, Holiday, ReviewSettings, PublicityBatch, PublicityBatchRecord, PublicityObjection, RecordAppeal, IntegrityFlag, AdmissionsBatch, AdmissionsApplication, Portfolio, PortfolioEvent] as const;
+export const ENTITIES = [Region, School, Term, Grade, SchoolClass, Student, Enrolment, ImportBatch, Indicator, TermRecord, RecordVersion, ActivityRecord, EvidenceFile, Job, User, RoleAssignment, RefreshToken, AuditEvent, FitnessResult, FitnessResultSet, ValueAddedStudy, ValueAddedRun, ValueAddedGroupResult, GrowthRun, GrowthStudentResult, ActivityRecordTransition, Holiday, ReviewSettings, PublicityBatch, PublicityBatchRecord, PublicityObjection, RecordAppeal, IntegrityFlag, AdmissionsBatch, AdmissionsApplication, Portfolio, PortfolioEvent, EvaluationRubric, EvaluationAssignment, EvaluationRun, EvaluationResult] as const;

@@ -1,6 +1,7 @@
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
 import { AUDITED_READ } from '../auth/auth.decorators';
+import { EvaluationRunsController, EvaluationStudentsController } from '../evaluation/evaluation.controller';
 import { FitnessController } from '../fitness/fitness.controller';
 import { GrowthController } from '../growth/growth.controller';
 import { ActivityRecordsController, EvidenceController, TermRecordsController } from '../intake/intake.controller';
@@ -17,8 +18,8 @@ import { EnrolmentsController, StudentsController } from '../roster/roster.contr
  * interceptor audits routes marked @AuditedRead; this check fails when a GET route that returns
  * student-level data lacks the mark — add new student-level controllers to the list below.
  */
-const STUDENT_LEVEL = /^\/?api\/(students|enrolments|term-records|activity-records|evidence|fitness\/results|growth\/students|review\/(records|integrity|objections|appeals|publicity-batches\/:id\/records)|portfolios|admissions\/applicants)/;
-const CONTROLLERS = [StudentsController, EnrolmentsController, TermRecordsController, ActivityRecordsController, EvidenceController, FitnessController, GrowthController, ReviewRecordsController, IntegrityController, PublicityController, ObjectionsController, AppealsController, PortfoliosController, AdmissionsController];
+const STUDENT_LEVEL = /^\/?api\/(students|enrolments|term-records|activity-records|evidence|fitness\/results|growth\/students|review\/(records|integrity|objections|appeals|publicity-batches\/:id\/records)|portfolios|admissions\/applicants|evaluation\/students|evaluation\/runs\/:id\/(results|quota))/;
+const CONTROLLERS = [StudentsController, EnrolmentsController, TermRecordsController, ActivityRecordsController, EvidenceController, FitnessController, GrowthController, ReviewRecordsController, IntegrityController, PublicityController, ObjectionsController, AppealsController, PortfoliosController, AdmissionsController, EvaluationRunsController, EvaluationStudentsController];
 
 function getRoutes(controller: new (...args: never[]) => unknown): { path: string; audited: boolean }[] {
   const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');

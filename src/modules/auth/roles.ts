@@ -33,6 +33,8 @@ export const PERMISSIONS = [
   'portfolios.manage', // compile, sign off, seal and reopen 综合素质档案 (school)
   'portfolios.comment', // the class teacher's comment on a portfolio
   'portfolios.confirm', // the student's (or guardian's) confirmation of a portfolio
+  'evaluation.manage', // rubrics, cohort assignments, evaluation runs (bureau); sees every school's distributions
+  'evaluation.read', // evaluation run summaries and level distributions: bureau all schools, a school its own
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -61,15 +63,15 @@ export const ROLE_DEFINITIONS: Readonly<Record<Role, RoleDefinition>> = {
     nameZh: '市级管理员',
     target: 'deployment',
     rank: 50,
-    permissions: ['regions.write', 'schools.write', 'classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'records.enter', 'users.manage', 'audit.read', 'valueadded.manage', 'valueadded.read', 'appeals.reconsider', 'admissions.manage', 'admissions.read', 'portfolios.manage'],
+    permissions: ['regions.write', 'schools.write', 'classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'records.enter', 'users.manage', 'audit.read', 'valueadded.manage', 'valueadded.read', 'appeals.reconsider', 'admissions.manage', 'admissions.read', 'portfolios.manage', 'evaluation.manage', 'evaluation.read'],
     auditReads: true,
   },
-  district_officer: { nameZh: '区县教育局', target: 'region', rank: 40, permissions: ['schools.write', 'students.read', 'users.manage', 'valueadded.manage', 'valueadded.read', 'appeals.reconsider'], auditReads: true },
+  district_officer: { nameZh: '区县教育局', target: 'region', rank: 40, permissions: ['schools.write', 'students.read', 'users.manage', 'valueadded.manage', 'valueadded.read', 'appeals.reconsider', 'evaluation.manage', 'evaluation.read'], auditReads: true },
   school_admin: {
     nameZh: '学校管理员',
     target: 'school',
     rank: 30,
-    permissions: ['classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'records.enter', 'users.manage', 'valueadded.read', 'records.review', 'publicity.manage', 'appeals.decide', 'portfolios.manage'],
+    permissions: ['classes.write', 'students.read', 'students.write', 'enrolments.write', 'imports.commit', 'records.enter', 'users.manage', 'valueadded.read', 'records.review', 'publicity.manage', 'appeals.decide', 'portfolios.manage', 'evaluation.read'],
     auditReads: false,
   },
   registrar: { nameZh: '学籍管理员', target: 'school', rank: 30, permissions: ['students.read', 'students.write', 'students.identity', 'enrolments.write', 'imports.commit'], auditReads: false },

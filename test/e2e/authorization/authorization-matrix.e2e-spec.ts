@@ -4,6 +4,7 @@ import { signedInAs } from '../../helpers/auth';
 import { studentNumber } from '../../helpers/roster-builders';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { accessMatrix } from './access.matrix';
+import { evaluationMatrix } from './evaluation.matrix';
 import { fitnessMatrix } from './fitness.matrix';
 import { growthMatrix } from './growth.matrix';
 import { importsMatrix } from './imports.matrix';
@@ -17,7 +18,7 @@ import { rosterMatrix } from './roster.matrix';
 import { valueAddedMatrix } from './value-added.matrix';
 
 /** Every module's rows. A new endpoint adds its rows in a `<module>.matrix.ts` and lists it here. */
-const MODULES: readonly MatrixModule[] = [rosterMatrix, importsMatrix, intakeMatrix, accessMatrix, valueAddedMatrix, fitnessMatrix, growthMatrix, jobsMatrix, reviewMatrix, portfoliosMatrix, reportsMatrix];
+const MODULES: readonly MatrixModule[] = [rosterMatrix, importsMatrix, intakeMatrix, accessMatrix, valueAddedMatrix, fitnessMatrix, growthMatrix, jobsMatrix, reviewMatrix, portfoliosMatrix, reportsMatrix, evaluationMatrix];
 
 async function buildWorld(t: TestApp): Promise<World> {
   const ids: Record<string, string> = {};
