@@ -150,7 +150,7 @@ describe('evaluation: rubrics, runs, provenance, quotas, graduation', () => {
       expect(seeded.definition.quota).toEqual({ maxShareA: 0.3, exemptDimensions: ['moral'] });
       // it passes the same check as any saved rubric
       const copy = await t.admin.post('/api/evaluation/rubrics').send({ code: 'default-copy', nameZh: '默认方案副本', nameEn: 'Copy', definition: seeded.definition }).expect(201);
-      expect(copy.body.definition).toEqual(seeded.definition);
+      expect(copy.body.definition).toMatchObject(seeded.definition); // the saved copy is normalised (weight 1 written out)
     });
 
     it('refuses a dangerous formula at save time with a 400 naming the offending part, and stores nothing', async () => {
