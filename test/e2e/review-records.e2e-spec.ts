@@ -164,7 +164,19 @@ describe('review workflow over HTTP: create, edit, evidence, submit, verify/retu
     const refused = await teacher.post(`/api/review/records/${ids[1]}/select`).send({}).expect(409);
     expect(refused.body).toMatchObject({ code: 'SELECTION_CAP_REACHED', details: { cap: 1, selected: 1, dimension: 'labour' } });
     expect(await status(ids[1])).toBe('VERIFIED');
-    await t.admin.put('/api/review/settings').send({ selectionCaps: { labour: 10 } }).expect(200);
+
+    // two selections at once for the same student, term and dimension: exactly one fits under the cap
+    await t.admin.put('/api/review/settings').send({ selectionCaps: { aesthetic: 1 } }).expect(200);
+    const racing: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const id = (await student.post('/api/review/records').send(draft({ dimension: 'aesthetic', recordType: '艺术实践' })).expect(201)).body.id;
+      await student.post(`/api/review/records/${id}/submit`).expect(201);
+      await teacher.post(`/api/review/records/${id}/verify`).send({}).expect(201);
+      racing.push(id);
+    }
+    const results = await Promise.all(racing.map((id) => teacher.post(`/api/review/records/${id}/select`).send({})));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    await t.admin.put('/api/review/settings').send({ selectionCaps: { labour: 10, aesthetic: 10 } }).expect(200);
   });
 
   it('lists the review queue by status within scope', async () => {

@@ -43,7 +43,7 @@ export class ConfirmedRecordsService {
   async confirmedRecordsForStudent(studentId: string, options: { termId?: string } = {}): Promise<ConfirmedRecord[]> {
     const rows = (await this.dataSource.query(
       `SELECT a.id, a.student_id, a.school_id, a.term_id, t.code AS term_code, a.dimension, a.record_type, a.title, a.level, a.role, a.start_date::text AS start_date,
-              a.end_date::text AS end_date, a.hours, a.location, a.organiser, a.award_rank, a.source, a.status, a.version,
+              a.end_date::text AS end_date, a.hours, a.location, a.organiser, a.award_rank, a.source, a.status, a.version, a.updated_at,
               (SELECT min(x.at) FROM activity_record_transitions x WHERE x.activity_record_id = a.id AND x.action = 'confirm') AS confirmed_at,
               (SELECT max(x.at) FROM activity_record_transitions x WHERE x.activity_record_id = a.id AND x.action IN ('confirm', 'amend')) AS last_changed_at,
               coalesce((SELECT jsonb_agg(jsonb_build_object('sha256', f.sha256, 'mediaType', f.media_type, 'sizeBytes', f.size_bytes) ORDER BY f.sha256)
@@ -72,9 +72,9 @@ export class ConfirmedRecordsService {
       source: row.source as string,
       status: row.status as 'CONFIRMED' | 'AMENDED',
       version: row.version as number,
-      // Imported records may arrive confirmed without a workflow history: their import time stands in.
-      confirmedAt: ((row.confirmed_at as Date | null) ?? new Date(0)).toISOString(),
-      lastChangedAt: ((row.last_changed_at as Date | null) ?? (row.confirmed_at as Date | null) ?? new Date(0)).toISOString(),
+      // Imported records may arrive confirmed without a workflow history: their last write stands in.
+      confirmedAt: ((row.confirmed_at as Date | null) ?? (row.updated_at as Date)).toISOString(),
+      lastChangedAt: ((row.last_changed_at as Date | null) ?? (row.updated_at as Date)).toISOString(),
       evidence: row.evidence as ConfirmedRecord['evidence'],
     }));
   }

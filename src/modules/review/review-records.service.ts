@@ -284,6 +284,8 @@ export class ReviewRecordsService {
   }
 
   private async checkSelectionCap(manager: EntityManager, record: LockedRecord): Promise<void> {
+    // Two selections for the same student, term and dimension wait for each other, so both cannot pass the count.
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`review.select:${record.studentId}:${record.termId}:${record.dimension}`]);
     const settings = await this.settings.get(manager);
     const cap = settings.selectionCaps[record.dimension] ?? 0;
     const [{ selected }] = (await manager.query(
