@@ -1,3 +1,4 @@
+import { EvaluationResultsService } from '../../src/modules/evaluation/evaluation-results.service';
 import { type AuthedClient, signedInAs } from '../helpers/auth';
 import { studentNumber } from '../helpers/roster-builders';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -363,6 +364,25 @@ describe('evaluation: rubrics, runs, provenance, quotas, graduation', () => {
       const group = quota.body.groups.find((g: { schoolId: string; dimension: string }) => g.schoolId === ids.S1 && g.dimension === 'academic');
       expect(group).toMatchObject({ allowedA: 3, boundaryScore: 88, computed: { A: 6 }, final: { A: 3 } });
       expect(group.demoted.map((d: { studentId: string }) => d.studentId).sort()).toEqual([s1Students[0], s1Students[5], s1Students[6]].sort());
+    });
+
+    it('serves other modules through EvaluationResultsService (term results, graduation, levels in bulk, scoped or not)', async () => {
+      const service = t.app.get(EvaluationResultsService);
+      const terms = await service.termResultsForStudent(P);
+      expect(terms.map((term) => term.termCode)).toEqual(['2024-2025-1', '2024-2025-2']);
+      expect(terms[0].dimensions.map((d) => d.dimension)).toEqual(['moral', 'academic', 'physical', 'aesthetic', 'labour']);
+      const graduation = await service.graduationResultForStudent(P);
+      expect(graduation?.dimensions.find((d) => d.dimension === 'academic')).toMatchObject({ score: 86, level: 'B', computedLevel: 'A' });
+      const unknown = '00000000-0000-4000-8000-000000000000';
+      const levels = await service.levelsForStudents([P, s2Students[0], unknown]);
+      expect([...levels.keys()].sort()).toEqual([P, s2Students[0]].sort());
+      expect(levels.get(P)).toMatchObject({ source: 'graduation', termCode: null, levels: { academic: 'B', moral: 'D' }, scores: { academic: 86, moral: 56.83 } }); // moral: (90.5 + 2·40) / 3
+      expect(levels.get(s2Students[0])).toMatchObject({ source: 'graduation', levels: { academic: 'B' } });
+      // with a scope (class C1's teacher), students outside it are absent
+      const scoped = await service.levelsForStudents([P, s2Students[0]], { all: false, schoolIds: [], classIds: [ids.C1], studentIds: [] });
+      expect([...scoped.keys()]).toEqual([P]);
+      expect(await service.termResultsForStudent(s2Students[0], { all: false, schoolIds: [], classIds: [ids.C1], studentIds: [] })).toEqual([]);
+      expect(await service.graduationResultForStudent(s2Students[0], { all: false, schoolIds: [ids.S1], classIds: [], studentIds: [] })).toBeNull();
     });
   });
 });
