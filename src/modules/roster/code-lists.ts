@@ -19,6 +19,16 @@ export const ETHNICITY_CODES: Readonly<Record<string, string>> = {
   '53': '赫哲族', '54': '门巴族', '55': '珞巴族', '56': '基诺族', '97': '其他', '98': '外国血统中国籍人士',
 };
 
+/** Name ("汉族") and short name ("汉") → code, built once: a roster import resolves one per row. */
+const ETHNICITY_BY_NAME: ReadonlyMap<string, string> = (() => {
+  const byName = new Map<string, string>();
+  for (const [code, name] of Object.entries(ETHNICITY_CODES)) {
+    if (!byName.has(name)) byName.set(name, code);
+    if (name.endsWith('族') && !byName.has(name.slice(0, -1))) byName.set(name.slice(0, -1), code);
+  }
+  return byName;
+})();
+
 /** Ethnicity by code ("01", "1") or by name ("汉族", "汉"). */
 export function resolveEthnicity(raw: string): string | undefined {
   const value = raw.trim();
@@ -26,10 +36,7 @@ export function resolveEthnicity(raw: string): string | undefined {
     const code = value.padStart(2, '0');
     return ETHNICITY_CODES[code] ? code : undefined;
   }
-  for (const [code, name] of Object.entries(ETHNICITY_CODES)) {
-    if (name === value || (name.endsWith('族') && name.slice(0, -1) === value)) return code;
-  }
-  return undefined;
+  return ETHNICITY_BY_NAME.get(value);
 }
 
 export const STUDENT_STATUS_ALIASES: Readonly<Record<string, string>> = {
