@@ -94,9 +94,23 @@ describe('first start: the demo city', () => {
     expect(student.total).toBe(1);
     expect(teacher.items.map((s) => s.id)).toContain(student.items[0].id);
 
-    // An admissions officer sees the students who applied to its school — none yet.
-    const admissions = await allStudents(service.url, await as('admissions_officer'));
-    expect(admissions.total).toBe(0);
+    // The admissions officer reads its applicants (初三 of the last year, applications imported through the pipeline), with a purpose.
+    const purpose = { 'x-access-purpose': encodeURIComponent('演示：2026年招生资格审核') };
+    const applicants = await fetch(`${service.url}/api/admissions/applicants?pageSize=200`, { headers: { ...(await as('admissions_officer')), ...purpose } });
+    expect(applicants.status).toBe(200);
+    const applied = (await applicants.json()) as { total: number; items: { receivingSchool: { code: string }; student: { id: string } }[] };
+    expect(applied.total).toBeGreaterThan(0);
+    expect(new Set(applied.items.map((a) => a.receivingSchool.code)).size).toBe(1);
+    const elsewhere = await fetch(`${service.url}/api/admissions/applicants?pageSize=200`, { headers: { ...(await as('city_admin')), ...purpose } });
+    expect(((await elsewhere.json()) as { total: number }).total).toBeGreaterThan(applied.total);
+
+    // 写实记录 in every state the review workflow reaches, written by the demo student and teacher.
+    const own = await fetch(`${service.url}/api/review/records?pageSize=100`, { headers: await as('student') });
+    expect(own.status).toBe(200);
+    const statuses = new Set(((await own.json()) as { items: { status: string }[] }).items.map((r) => r.status));
+    for (const status of ['DRAFT', 'SUBMITTED', 'VERIFIED', 'RETURNED', 'REJECTED', 'SELECTED']) expect(statuses).toContain(status);
+    const queue = await fetch(`${service.url}/api/review/records?status=SUBMITTED&pageSize=100`, { headers: await as('teacher') });
+    expect(((await queue.json()) as { total: number }).total).toBeGreaterThan(1);
 
     // A city-wide score file was committed: the student reads its own records.
     const records = await fetch(`${service.url}/api/term-records?studentId=${student.items[0].id}&pageSize=200`, { headers: await as('student') });

@@ -94,6 +94,18 @@ describe('demo city generator (issue 8)', () => {
     expect([...statuses].sort()).toEqual(['在读', '毕业', '转出'].sort());
   });
 
+  it('files 报考申请 for the last year’s 初三 only, to senior schools (and the vocational school) in the demo batch', () => {
+    const lastTerm = small.city.terms[small.city.terms.length - 1].code;
+    const stageOf = new Map(small.city.schools.map((s) => [s.code, s.stage]));
+    const juniorsOfLastTerm = new Set(small.rows.get(`roster-${lastTerm}`)!.filter((r) => r[6] === '初三' && r[9] === '在读').map((r) => r[0]));
+    const applications = small.rows.get(`applications-${lastTerm}`)!;
+    expect(applications.length).toBeGreaterThan(10);
+    expect(applications.every((r) => juniorsOfLastTerm.has(r[0]))).toBe(true);
+    expect(new Set(applications.map((r) => stageOf.get(r[2])))).toEqual(new Set(['senior', 'vocational']));
+    expect(new Set(applications.map((r) => r[3]))).toEqual(new Set(['2026-普高统招']));
+    expect(applications.filter((r) => r[2] === small.city.accounts.admissionsSchoolCode).length).toBeGreaterThan(0);
+  });
+
   it('makes fitness raw results that score near real rates under the 2014 standard (合格率 ≈ 90%, 优良率 30–50%)', () => {
     const gradeOf = new Map<string, string>();
     for (const [id, rows] of small.rows) if (id.startsWith('roster-')) for (const row of rows) gradeOf.set(`${row[0]}|${row[8]}`, DEMO_GRADES[GRADE_OF_NAME[row[6]]]);

@@ -34,7 +34,7 @@ export const DEMO_GRADES = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'J1', 'J2', 'J3'
 /** How schools write the grade in their files (the roster import's aliases). */
 const GRADE_NAMES_ZH = ['一年级', '二年级', '三年级', '四年级', '五年级', '六年级', '初一', '初二', '初三', '高一', '高二', '高三'];
 
-export type DemoImportKind = 'roster' | 'scores' | 'fitness' | 'vision' | 'art' | 'labour' | 'activities';
+export type DemoImportKind = 'roster' | 'scores' | 'fitness' | 'vision' | 'art' | 'labour' | 'activities' | 'applications';
 export type DemoStage = 'primary' | 'junior' | 'senior' | 'nine_year' | 'vocational';
 
 /** The template headers of each import kind (docs/import-format.md), in file order. */
@@ -46,7 +46,11 @@ export const DEMO_HEADERS: Readonly<Record<DemoImportKind, readonly string[]>> =
   art: ['学籍号', '姓名', '学年学期', '测评日期', '基础指标', '学业指标', '发展指标'],
   labour: ['学籍号', '姓名', '学年学期', '类别', '劳动项目', '时长', '日期', '确认人'],
   activities: ['学籍号', '姓名', '学年学期', '维度', '记录类型', '标题', '级别', '角色', '开始日期', '结束日期', '时长', '地点', '组织单位', '获奖等次'],
+  applications: ['学籍号', '姓名', '报考学校标识码', '录取批次', '申请日期'],
 };
+
+/** The admission batch the 初三 students of the last school year apply in (the loader sets it up, as the city does). */
+export const DEMO_ADMISSIONS_BATCH = { code: '2026-普高统招', name: '2026年普通高中统一招生', opensOn: '2026-05-01' } as const;
 
 export interface DemoRegion {
   code: string;
@@ -126,7 +130,14 @@ interface ScalePlan {
   midterms: boolean;
   /** How many of the last school years get fitness, vision, art, labour and 写实记录 files. */
   recordYears: number;
-  /** Labour items per student and term (upper bound); 写实记录 per student and term (mean). */
+  /** 期末 subjects (indexes into SUBJECTS; 'grade' = 语文, 数学 and, from 三年级, 英语) in the last school year and in the earlier ones. */
+  finalSubjectsLastYear: 'grade' | readonly number[];
+  finalSubjectsEarlier: 'grade' | readonly number[];
+  /** 中考 (初三) and 学业水平考试 (高二) papers. */
+  zhongkaoSubjects: readonly number[];
+  proficiencySubjects: readonly number[];
+  /** Terms with a 劳动清单 file; labour items per student and term (upper bound); 写实记录 per student and term (mean). */
+  labourTerms: readonly (1 | 2)[];
   labourItems: number;
   activityRate: number;
   evidenceLimit: number;
@@ -139,6 +150,11 @@ const PLANS: Readonly<Record<DemoScale, ScalePlan>> = {
     classes: { primary: 2, junior: 2, senior: 2, nine_year: 1, vocational: 1 },
     midterms: false,
     recordYears: 3,
+    finalSubjectsLastYear: 'grade',
+    finalSubjectsEarlier: 'grade',
+    zhongkaoSubjects: [0, 1, 2, 3, 4, 5],
+    proficiencySubjects: [3, 4, 6, 7, 8],
+    labourTerms: [1, 2],
     labourItems: 2,
     activityRate: 1.2,
     evidenceLimit: 60,
@@ -149,18 +165,29 @@ const PLANS: Readonly<Record<DemoScale, ScalePlan>> = {
     classes: { primary: 3, junior: 5, senior: 8, nine_year: 2, vocational: 8 },
     midterms: false,
     recordYears: 2,
+    finalSubjectsLastYear: 'grade',
+    finalSubjectsEarlier: 'grade',
+    zhongkaoSubjects: [0, 1, 2, 3, 4, 5],
+    proficiencySubjects: [3, 4, 6, 7, 8],
+    labourTerms: [1, 2],
     labourItems: 2,
     activityRate: 0.8,
     evidenceLimit: 200,
   },
   city: {
     schoolsPerDistrict: [[14, 5, 3, 3, 1], [10, 4, 2, 3, 0], [8, 3, 1, 3, 0]],
-    classSize: 42,
+    classSize: 40,
     classes: { primary: 4, junior: 6, senior: 10, nine_year: 2, vocational: 16 },
     midterms: false,
     recordYears: 1,
+    // The budget of a load within a minute (ADR 0900): 语文 and 数学 in the last year, 数学 before it.
+    finalSubjectsLastYear: [0, 1],
+    finalSubjectsEarlier: [1],
+    zhongkaoSubjects: [0, 1, 2, 3],
+    proficiencySubjects: [3, 4, 6],
+    labourTerms: [2],
     labourItems: 1,
-    activityRate: 0.5,
+    activityRate: 0.4,
     evidenceLimit: 300,
   },
 };
@@ -181,8 +208,6 @@ const STAGE_GRADES: Readonly<Record<DemoStage, readonly number[]>> = {
 };
 
 const SUBJECTS = ['语文', '数学', '英语', '物理', '化学', '道德与法治', '生物', '历史', '地理'] as const;
-const ZHONGKAO_SUBJECTS = [0, 1, 2, 3, 4, 5];
-const PROFICIENCY_SUBJECTS = [3, 4, 6, 7, 8];
 
 /** A named, independent random stream: hash(label) mixed with the seed. */
 function streamOf(seed: number, label: string): SeededRandom {
@@ -560,6 +585,32 @@ export function generateDemoCity(seed: number, scale: DemoScale, sink: DemoRowSi
     return map;
   };
 
+  /**
+   * 报考申请 of the last year's 初三: by 中考 standing, the stronger ≈60% apply to a senior school
+   * (the more selective the higher they stand; about a third add a second choice), the next
+   * ≈15% to the vocational school. Applied in May, before 中考.
+   */
+  const applicationRandom = streamOf(seed, 'applications');
+  const emitApplications = (sorted: readonly Student[], term: DemoTerm) => {
+    const file = fileOf('applications', term.code);
+    const ranked = sorted.filter((s) => s.grade === 8 && s.status === 'enrolled').map((s) => [s.zhongkao + applicationRandom.nextNormal() * 0.3, s] as const).sort((a, b) => b[0] - a[0]);
+    const vocational = schools.find((s) => s.stage === 'vocational');
+    const seniorApplicants = seniors.length > 0 ? Math.round(ranked.length * 0.6) : 0;
+    const share = Math.max(1, Math.ceil(seniorApplicants / Math.max(1, seniors.length)));
+    ranked.forEach(([, student], position) => {
+      const appliedOn = isoDate(2026, 5, 6 + applicationRandom.nextInt(10));
+      const choices: DemoSchool[] = [];
+      if (position < seniorApplicants) {
+        const first = Math.min(seniors.length - 1, Math.floor(position / share));
+        choices.push(seniors[first][0]);
+        if (seniors.length > 1 && applicationRandom.nextUniform() < 0.35) choices.push(seniors[Math.min(seniors.length - 1, first + 1 === seniors.length ? first - 1 : first + 1)][0]);
+      } else if (vocational && position < seniorApplicants + Math.round(ranked.length * 0.15)) {
+        choices.push(vocational);
+      }
+      for (const school of choices) emit(file, [student.number, student.name, school.code, DEMO_ADMISSIONS_BATCH.code, appliedOn]);
+    });
+  };
+
   /** Fitness and vision (autumn), art (spring, 四年级 up), labour and 写实记录 (each term). */
   const emitRecords = (sorted: readonly Student[], term: DemoTerm, termNumber: 1 | 2, yearStart: number, y: number) => {
     if (termNumber === 1) {
@@ -616,12 +667,12 @@ export function generateDemoCity(seed: number, scale: DemoScale, sink: DemoRowSi
       }
     }
 
-    const labourFile = fileOf('labour', term.code);
+    const labourFile = plan.labourTerms.includes(termNumber) ? fileOf('labour', term.code) : null;
     const activityFile = fileOf('activities', term.code);
     const categories = Object.keys(LABOUR_ITEMS);
     for (const student of sorted) {
       if (student.status === 'transferred_out') continue;
-      const items = 1 + labourRandom.nextInt(plan.labourItems);
+      const items = labourFile ? 1 + labourRandom.nextInt(plan.labourItems) : 0;
       const chosen = new Set<string>();
       for (let n = 0; n < items; n += 1) {
         const category = categories[labourRandom.nextInt(categories.length)];
@@ -630,7 +681,7 @@ export function generateDemoCity(seed: number, scale: DemoScale, sink: DemoRowSi
         if (chosen.has(`${category}|${item}`)) continue;
         chosen.add(`${category}|${item}`);
         const hours = category === '家庭' ? 4 + labourRandom.nextInt(30) : 2 + labourRandom.nextInt(10);
-        emit(labourFile, [student.number, student.name, term.code, category, item, String(hours), addDays(term.startDate, 10 + labourRandom.nextInt(100)), LABOUR_ATTESTERS[category]]);
+        emit(labourFile!, [student.number, student.name, term.code, category, item, String(hours), addDays(term.startDate, 10 + labourRandom.nextInt(100)), LABOUR_ATTESTERS[category]]);
       }
 
       const eligible = ACTIVITIES.filter((a) => a.minGrade <= student.grade);
@@ -692,7 +743,8 @@ export function generateDemoCity(seed: number, scale: DemoScale, sink: DemoRowSi
       }
 
       // ── scores: 期末 (and 期中) per subject; 中考 for J3 and 学业水平考试 for S2 in spring ──
-      const subjectsOf = (student: Student) => (student.grade <= 1 ? [0, 1] : [0, 1, 2]);
+      const finals = finalYear ? plan.finalSubjectsLastYear : plan.finalSubjectsEarlier;
+      const subjectsOf = (student: Student) => (finals !== 'grade' ? finals : student.grade <= 1 ? [0, 1] : [0, 1, 2]);
       const observe = (student: Student, subject: number) => student.attainment + student.subject[subject] + exams.nextNormal() * 0.35;
       const fullMarksOf = (student: Student, subject: number) => (student.grade <= 5 ? 100 : subject <= 2 ? (student.grade <= 8 ? 120 : 150) : 100);
       const scoreText = (z: number, full: number, halfPoints: boolean) => {
@@ -725,8 +777,8 @@ export function generateDemoCity(seed: number, scale: DemoScale, sink: DemoRowSi
         const proficiencyFile = fileOf('scores', term.code, '-proficiency');
         for (const student of sorted) {
           if (student.status !== 'enrolled') continue;
-          if (student.grade === 8) student.zhongkao = examRows(student, '中考', isoDate(yearStart + 1, 6, 20), ZHONGKAO_SUBJECTS, zhongkaoFile);
-          if (student.grade === 10 && schools[student.school].stage === 'senior') examRows(student, '学业水平考试', isoDate(yearStart + 1, 6, 28), PROFICIENCY_SUBJECTS, proficiencyFile);
+          if (student.grade === 8) student.zhongkao = examRows(student, '中考', isoDate(yearStart + 1, 6, 20), plan.zhongkaoSubjects, zhongkaoFile);
+          if (student.grade === 10 && schools[student.school].stage === 'senior') examRows(student, '学业水平考试', isoDate(yearStart + 1, 6, 28), plan.proficiencySubjects, proficiencyFile);
         }
         if (!finalYear) {
           const ranked = sorted
@@ -753,7 +805,10 @@ export function generateDemoCity(seed: number, scale: DemoScale, sink: DemoRowSi
           student.status === 'transferred_out' ? '转出' : student.status === 'graduated' ? '毕业' : '在读',
         ]);
       }
-      if (finalYear && termNumber === 2) lastTermStudents = sorted.length;
+      if (finalYear && termNumber === 2) {
+        lastTermStudents = sorted.length;
+        emitApplications(sorted, term);
+      }
 
       for (const student of sorted) {
         if (student.status === 'transferred_out') continue;

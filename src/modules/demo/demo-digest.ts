@@ -25,6 +25,15 @@ const TABLES: Readonly<Record<string, string>> = {
                    FROM evidence_files f JOIN activity_records a ON a.id = f.activity_record_id JOIN students st ON st.id = f.student_id`,
   record_versions: `SELECT record_kind, version, snapshot::text, source FROM record_versions`,
   import_batches: `SELECT kind, file_sha256, file_name, encoding, row_count, summary::text FROM import_batches`,
+  activity_record_transitions: `SELECT st.student_number, a.title, x.action, x.from_status, x.to_status, x.actor_role, x.remark, (x.context - 'evidenceId')::text AS context, x.at
+                                FROM activity_record_transitions x JOIN activity_records a ON a.id = x.activity_record_id JOIN students st ON st.id = x.student_id`,
+  // details and fingerprint may name other records by id
+  integrity_flags: `SELECT st.student_number, a.title, f.rule, f.status, f.detected_by
+                    FROM integrity_flags f JOIN activity_records a ON a.id = f.activity_record_id JOIN students st ON st.id = f.student_id`,
+  // The batch's closing day follows the day of loading (so officers can read): code and name only.
+  admissions_batches: `SELECT code, name, opens_on FROM admissions_batches`,
+  admissions_applications: `SELECT st.student_number, s.code AS school, b.code AS batch, x.applied_on
+                            FROM admissions_applications x JOIN students st ON st.id = x.student_id JOIN schools s ON s.id = x.school_id JOIN admissions_batches b ON b.id = x.batch_id`,
   users: `SELECT username, display_name, disabled FROM users`,
   role_assignments: `SELECT u.username, a.role, r.code AS region, s.code AS school, cs.code || '/' || c.school_year || '/' || c.grade_code || '/' || c.name AS class, st.student_number
                      FROM role_assignments a JOIN users u ON u.id = a.user_id LEFT JOIN regions r ON r.id = a.region_id LEFT JOIN schools s ON s.id = a.school_id

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEMO_HEADERS, type DemoAccountTargets, type DemoCity, type DemoFile, type DemoRegion, type DemoScale, type DemoSchool, type DemoTerm, generateDemoCity } from './demo-city';
+import { DEMO_ADMISSIONS_BATCH, DEMO_HEADERS, type DemoAccountTargets, type DemoCity, type DemoFile, type DemoRegion, type DemoScale, type DemoSchool, type DemoTerm, generateDemoCity } from './demo-city';
 
 /** The manifest the loader reads: reference data, files in load order, evidence, account targets. */
 export interface DemoManifest {
@@ -14,6 +14,8 @@ export interface DemoManifest {
   files: Omit<DemoFile, 'id'>[];
   evidence: { studentNumber: string; termCode: string; title: string; startDate: string; file: string }[];
   accounts: DemoAccountTargets;
+  /** The admission batch the applications file names (its closing day is set at load time). */
+  admissionsBatch: { code: string; name: string; opensOn: string };
   counts: DemoCity['counts'];
   /** The file with the true school effects (value-added should recover them). */
   truthFile: string;
@@ -81,6 +83,7 @@ export function writeDemoCity(seed: number, scale: DemoScale, outDir: string): D
     files: city.files.map(({ kind, path: file, termCode, rows }) => ({ kind, path: file, termCode, rows })),
     evidence: city.evidence.map((e) => ({ studentNumber: e.studentNumber, termCode: e.termCode, title: e.title, startDate: e.startDate, file: `evidence/${e.fileName}` })),
     accounts: city.accounts,
+    admissionsBatch: { ...DEMO_ADMISSIONS_BATCH },
     counts: city.counts,
     truthFile,
   };

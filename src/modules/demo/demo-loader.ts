@@ -14,6 +14,7 @@ import { ImportsService } from '../imports/imports.service';
 import { EvidenceService } from '../intake/evidence/evidence.service';
 import { RosterService } from '../roster/roster.service';
 import type { DemoManifest } from './demo-files';
+import { addDemoWorkflowRecords, createDemoAdmissionsBatch } from './demo-workflow';
 
 /** One line of progress: a step finished (reference data, a file, evidence, accounts). */
 export interface DemoLoadStep {
@@ -148,7 +149,8 @@ export async function loadDemoCity(dataSource: DataSource, config: AppConfig, di
     await roster.createSchool({ code: school.code, name: school.name, stage: school.stage, regionId: regionIds.get(school.regionCode)! }, actor);
   }
   for (const term of manifest.terms) await roster.createTerm({ code: term.code, startDate: term.startDate, endDate: term.endDate });
-  step(`regions ${manifest.regions.length}, schools ${manifest.schools.length}, terms ${manifest.terms.length}`, manifest.regions.length + manifest.schools.length + manifest.terms.length);
+  if (manifest.admissionsBatch) await createDemoAdmissionsBatch(dataSource, manifest);
+  step(`regions ${manifest.regions.length}, schools ${manifest.schools.length}, terms ${manifest.terms.length}, admission batch`, manifest.regions.length + manifest.schools.length + manifest.terms.length + 1);
 
   // 2. the files through the import pipeline: rosters one after the other (each term's enrolments
   //    build on the last), a term's records as soon as its roster is in, two imports at a time so
@@ -196,18 +198,19 @@ export async function loadDemoCity(dataSource: DataSource, config: AppConfig, di
   }
   step(`evidence ${manifest.evidence.length}`, manifest.evidence.length);
 
-  // 4. one account per role, passwords made now
-  const accounts = options.dryRunRecords ? [] : await createDemoAccounts(dataSource, manifest);
+  // 4. one account per role, passwords made now; the student and teacher then write 写实记录 through the review workflow
+  const { accounts, userIds } = options.dryRunRecords ? { accounts: [], userIds: null } : await createDemoAccounts(dataSource, manifest);
+  const workflowRecords = userIds ? await addDemoWorkflowRecords(dataSource, config, manifest, userIds) : 0;
   let accountsFile: string | null = null;
   if (options.accountsFile && accounts.length > 0) {
     accountsFile = options.accountsFile;
     writeDemoAccounts(accountsFile, accounts, manifest);
   }
-  step(`accounts ${accounts.length}`, accounts.length);
+  step(`accounts ${accounts.length}, 写实记录 through the review workflow ${workflowRecords}`, accounts.length + workflowRecords);
   return { seconds: elapsed(), rows, rowsByKind, accounts, accountsFile, reports };
 }
 
-async function createDemoAccounts(dataSource: DataSource, manifest: DemoManifest): Promise<DemoAccount[]> {
+async function createDemoAccounts(dataSource: DataSource, manifest: DemoManifest): Promise<{ accounts: DemoAccount[]; userIds: { student: string; teacher: string } }> {
   const target = manifest.accounts;
   const one = async (sql: string, params: unknown[], what: string): Promise<{ id: string; label: string }> => {
     const [row] = (await dataSource.query(sql, params)) as { id: string; label: string }[];
@@ -236,12 +239,14 @@ async function createDemoAccounts(dataSource: DataSource, manifest: DemoManifest
   ];
   const users = new UsersService(dataSource);
   const accounts: DemoAccount[] = [];
+  const ids = new Map<string, string>();
   for (const entry of plan) {
     const password = demoPassword();
-    await users.create({ username: entry.username, displayName: entry.displayName, password, roles: [{ role: entry.role, ...entry.grant }] }, null);
+    const user = await users.create({ username: entry.username, displayName: entry.displayName, password, roles: [{ role: entry.role, ...entry.grant }] }, null);
+    ids.set(entry.role, user.id);
     accounts.push({ username: entry.username, password, role: entry.role, displayName: entry.displayName, scope: entry.scope });
   }
-  return accounts;
+  return { accounts, userIds: { student: ids.get('student')!, teacher: ids.get('teacher')! } };
 }
 
 /** The accounts as a table, for the console and the accounts file. */
