@@ -236,6 +236,18 @@ describe('portfolios: compile, confirm, comment, sign off, seal, verify, reopen'
     expect((await schoolAdmin.get(`/api/portfolios/${id}`).expect(200)).body).toEqual({ ...sealed, superseded: true });
   });
 
+  it('hears the review workflow: a confirmed record revoked in an integrity case leaves the open portfolio, with the reason in its history', async () => {
+    const [latest] = (await schoolAdmin.get(`/api/portfolios?studentId=${world.students.s1}`).expect(200)).body.items;
+    const before = (await schoolAdmin.get(`/api/portfolios/${latest.id}`).expect(200)).body;
+    const [record] = before.document.sections.activityRecords.items;
+    expect(record).toMatchObject({ status: 'CONFIRMED', evidenceSha256: [] });
+    await schoolAdmin.post(`/api/review/records/${record.id}/revoke`).send({ remark: '诚信核查：证明材料系伪造' }).expect(201);
+    const after = (await schoolAdmin.get(`/api/portfolios/${latest.id}`).expect(200)).body;
+    expect(after.document.sections.activityRecords.items.map((item: { id: string }) => item.id)).not.toContain(record.id);
+    expect(after.history[after.history.length - 1]).toMatchObject({ action: 'reset', toStatus: 'compiled', by: null, remark: expect.stringContaining('诚信核查：写实记录') });
+    expect(after.history[after.history.length - 1].remark).toContain('证明材料系伪造');
+  });
+
   it('keeps portfolios inside the data scope', async () => {
     await otherSchool.get(`/api/portfolios/${portfolioId}`).expect(404);
     await otherStudent.get(`/api/portfolios/${portfolioId}/print`).expect(404);

@@ -1,24 +1,24 @@
-import { EVERYTHING } from '../../auth/data-scope';
 import { DIMENSIONS } from '../../intake/dimensions';
-import type { RecordsService } from '../../intake/records.service';
-import { allPages, type CompiledSection, type PortfolioSection, type PortfolioStudent } from './section';
+import type { ConfirmedRecordsService } from '../../review/confirmed-records.service';
+import type { CompiledSection, PortfolioSection, PortfolioStudent } from './section';
 
 /**
- * 写实记录: the student's confirmed activity records (after 公示: CONFIRMED, or AMENDED — the
- * corrected version after an upheld appeal), each with its version, and the count and hours per
- * dimension. Drafts, records under review, returned, rejected or revoked never enter.
+ * 写实记录: the student's confirmed activity records from the review workflow (after 公示:
+ * CONFIRMED, or AMENDED — the corrected version after an upheld appeal or an integrity case),
+ * each with its version, when it was confirmed and the SHA-256 of its evidence files, and the
+ * count and hours per dimension. Drafts, records under review, returned, rejected or revoked
+ * never enter.
  */
 export class ActivityRecordsSection implements PortfolioSection {
   readonly key = 'activityRecords';
   readonly titleZh = '写实记录';
 
-  constructor(private readonly records: RecordsService) {}
+  constructor(private readonly confirmed: ConfirmedRecordsService) {}
 
   async compile(student: PortfolioStudent): Promise<CompiledSection> {
-    // The caller's right to compile this student's portfolio was checked; the section reads everything of the student.
-    const all = await allPages((page) => this.records.listActivityRecords(EVERYTHING, { studentId: student.id, page, pageSize: 200 }));
-    const confirmed = all.filter((record) => record.status === 'CONFIRMED' || record.status === 'AMENDED');
-    const items = confirmed.map((record) => ({
+    // The caller's right to compile this student's portfolio was checked; the review module applies no scope of its own here.
+    const records = await this.confirmed.confirmedRecordsForStudent(student.id);
+    const items = records.map((record) => ({
       id: record.id,
       version: record.version,
       status: record.status,
@@ -35,6 +35,8 @@ export class ActivityRecordsSection implements PortfolioSection {
       organiser: record.organiser,
       awardRank: record.awardRank,
       source: record.source,
+      confirmedAt: record.confirmedAt,
+      evidenceSha256: record.evidence.map((file) => file.sha256),
     }));
     const byDimension = Object.fromEntries(
       DIMENSIONS.map((dimension) => {
