@@ -18,7 +18,8 @@ import { rosterMatrix } from './roster.matrix';
 import { valueAddedMatrix } from './value-added.matrix';
 
 /** Every module's rows. A new endpoint adds its rows in a `<module>.matrix.ts` and lists it here. */
-const MODULES: readonly MatrixModule[] = [rosterMatrix, importsMatrix, intakeMatrix, accessMatrix, valueAddedMatrix, fitnessMatrix, growthMatrix, jobsMatrix, reviewMatrix, portfoliosMatrix, reportsMatrix, evaluationMatrix];
+// portfolios before review: review's amend/revoke rows change P1's confirmed records, and the portfolio hook then reopens P1's sealed portfolio.
+const MODULES: readonly MatrixModule[] = [rosterMatrix, importsMatrix, intakeMatrix, accessMatrix, valueAddedMatrix, fitnessMatrix, growthMatrix, jobsMatrix, portfoliosMatrix, reviewMatrix, reportsMatrix, evaluationMatrix];
 
 async function buildWorld(t: TestApp): Promise<World> {
   const ids: Record<string, string> = {};
