@@ -64,7 +64,8 @@ describe('portfolios: compile, confirm, comment, sign off, seal, verify, reopen'
     const fitness = (await schoolAdmin.get(`/api/fitness/results?studentId=${world.students.s1}`).expect(200)).body.items;
     expect(document.sections.fitness.years.map((y: { schoolYear: string; level: string | null }) => [y.schoolYear, y.level])).toEqual(fitness.map((y: { schoolYear: string; level: string | null }) => [y.schoolYear, y.level]));
     expect(document.sections.fitness.years.every((y: Record<string, unknown>) => !('total' in y))).toBe(true);
-    expect(document.sections.evaluation.available).toBe(false);
+    // No evaluation run has included this student: the section is there, with no results and no levels.
+    expect(document.sections.evaluation).toMatchObject({ available: true, terms: [], graduation: null, levelsSource: null });
     expect(document.sections.growth.entries).toEqual([]);
   });
 

@@ -1,4 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
+import { EvaluationModule } from '../evaluation/evaluation.module';
+import { EvaluationResultsService } from '../evaluation/evaluation-results.service';
 import { FitnessModule } from '../fitness/fitness.module';
 import { FitnessResultsService } from '../fitness/fitness-results.service';
 import { GrowthModule } from '../growth/growth.module';
@@ -26,22 +28,22 @@ import { PORTFOLIO_SECTIONS } from './sections/section';
  * sections read their sources through the owning modules' exported services, in document order.
  */
 @Module({
-  imports: [IntakeModule, FitnessModule, GrowthModule, ReviewModule],
+  imports: [IntakeModule, FitnessModule, GrowthModule, ReviewModule, EvaluationModule],
   controllers: [PortfoliosController, AdmissionsController],
   providers: [
     PortfoliosService,
     AdmissionsService,
     {
       provide: PORTFOLIO_SECTIONS,
-      useFactory: (records: RecordsService, confirmed: ConfirmedRecordsService, fitness: FitnessResultsService, growth: GrowthService) => [
+      useFactory: (records: RecordsService, confirmed: ConfirmedRecordsService, evaluation: EvaluationResultsService, fitness: FitnessResultsService, growth: GrowthService) => [
         new ActivityRecordsSection(confirmed),
-        new EvaluationSection(null),
+        new EvaluationSection(evaluation),
         new FitnessSection(fitness),
         new ArtSection(records),
         new LabourSection(records),
         new GrowthSection(growth),
       ],
-      inject: [RecordsService, ConfirmedRecordsService, FitnessResultsService, GrowthService],
+      inject: [RecordsService, ConfirmedRecordsService, EvaluationResultsService, FitnessResultsService, GrowthService],
     },
   ],
   exports: [PortfoliosService],
