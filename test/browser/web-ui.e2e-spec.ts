@@ -86,7 +86,7 @@ describe('web UI in the browser', () => {
     await signIn(page, baseUrl, t.admin.user.username);
     expect(page.url()).toContain('#/va');
     const nav = await page.$$eval('header nav a', (links) => links.map((a) => a.getAttribute('data-nav')));
-    expect(nav).toEqual(['/va', '/va/methods', '/va/stability', '/fitness', '/school', '/student', '/uploads', '/audit']);
+    expect(nav).toEqual(['/va', '/va/methods', '/va/stability', '/fitness', '/school', '/student', '/admissions', '/uploads', '/audit']);
     const option = await chartOption(page, 'va-caterpillar');
     const intervals = option.series.find((s) => s.id === 'interval')!.data as { value: number[]; category: string }[];
     const points = option.series.filter((s) => s.id?.startsWith('estimate-')).flatMap((s) => s.data as { value: number[] }[]);

@@ -45,7 +45,9 @@ export async function waitReady(page: Page): Promise<void> {
 /** Goes to a hash route and waits until it has rendered. */
 export async function open(page: Page, baseUrl: string, hash: string): Promise<void> {
   await page.evaluate(() => document.querySelector('main')?.removeAttribute('data-state'));
-  await page.goto(`${baseUrl}/${hash}`);
+  const url = `${baseUrl}/${hash}`;
+  if (page.url() === url) await page.reload();
+  else await page.goto(url);
   await waitReady(page);
 }
 

@@ -85,12 +85,24 @@ function refresh(): Promise<boolean> {
   return refreshing;
 }
 
+const PURPOSE = 'wuyu.purpose';
+
+/** Why an audited reader (bureau, admissions) reads student-level data; sent as X-Access-Purpose and kept in the audit trail. */
+export function purpose(): string {
+  return sessionStorage.getItem(PURPOSE) ?? '';
+}
+
+export function setPurpose(text: string): void {
+  sessionStorage.setItem(PURPOSE, text.slice(0, 200));
+}
+
 /** A request with the bearer token; refreshes once on an expired token; a signed-out user goes to the login page. */
 export async function request(path: string, init: RequestInit = {}): Promise<Response> {
   const send = () => {
     const headers = new Headers(init.headers);
     const current = tokens();
     if (current) headers.set('Authorization', `Bearer ${current.accessToken}`);
+    if (purpose()) headers.set('X-Access-Purpose', encodeURIComponent(purpose()));
     return fetch(path, { ...init, headers });
   };
   let response = await send();

@@ -15,6 +15,8 @@ import { vaOverviewPage } from './pages/va-overview.js';
 import { stabilityPage } from './pages/va-stability.js';
 import { studentPage } from './pages/student.js';
 import { reviewPage } from './pages/review.js';
+import { admissionsPage } from './pages/admissions.js';
+import { portfolioPage } from './pages/portfolio.js';
 
 export type Page = (root: HTMLElement, params: URLSearchParams, user: Me) => Promise<void>;
 
@@ -27,6 +29,8 @@ interface Route {
   label: Key;
   page: Page;
   visible: (user: Me) => boolean;
+  /** Reached by links only (not in the navigation). */
+  hidden?: boolean;
 }
 
 const ROUTES: Route[] = [
@@ -37,6 +41,8 @@ const ROUTES: Route[] = [
   { path: '/school', label: 'navSchool', page: schoolPage, visible: (u) => has(u, ...BUREAU, 'school_admin') },
   { path: '/student', label: 'navStudent', page: studentPage, visible: (u) => has(u, ...BUREAU, 'school_admin', 'teacher', 'student', 'guardian') },
   { path: '/review', label: 'navReview', page: reviewPage, visible: (u) => has(u, 'school_admin', 'teacher') },
+  { path: '/admissions', label: 'navAdmissions', page: admissionsPage, visible: (u) => has(u, 'admissions_officer', 'city_admin') },
+  { path: '/portfolio', label: 'portfolio', page: portfolioPage, visible: (u) => has(u, ...BUREAU, ...SCHOOL_STAFF, 'admissions_officer', 'student', 'guardian'), hidden: true },
   { path: '/uploads', label: 'navUploads', page: uploadsPage, visible: (u) => has(u, 'city_admin', 'school_admin', 'registrar') },
   { path: '/audit', label: 'navAudit', page: auditPage, visible: (u) => has(u, 'city_admin') },
 ];
@@ -92,8 +98,9 @@ async function render(): Promise<void> {
   const routes = ROUTES.filter((r) => r.visible(user));
   const route = routes.find((r) => r.path === path);
   if (!route) {
-    if (routes.length > 0 && (path === '/' || path === '')) {
-      location.replace(`#${routes[0].path}`);
+    const first = routes.find((r) => !r.hidden);
+    if (first && (path === '/' || path === '')) {
+      location.replace(`#${first.path}`);
       return;
     }
   }
@@ -103,7 +110,7 @@ async function render(): Promise<void> {
       'header',
       { class: 'top' },
       h('span', { class: 'brand' }, t('appName')),
-      h('nav', {}, routes.map((r) => h('a', { href: `#${r.path}`, class: r === route ? 'active' : null, 'data-nav': r.path }, t(r.label)))),
+      h('nav', {}, routes.filter((r) => !r.hidden).map((r) => h('a', { href: `#${r.path}`, class: r === route ? 'active' : null, 'data-nav': r.path }, t(r.label)))),
       h('span', { class: 'who', 'data-user': user.username }, `${user.displayName} · ${user.roles.map((r) => r.role).join(', ')}`),
       languageButton(),
       h('button', { class: 'secondary small', onclick: () => void logout().then(() => (forgetMe(), (location.hash = '#/login'))) }, t('signOut')),
