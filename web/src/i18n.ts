@@ -50,6 +50,8 @@ const DICTIONARY = {
   labour: ['劳动素养', 'Labour'],
   award: ['获奖', 'Award'],
   portfolios: ['综合素质档案版本', 'Portfolio versions'],
+  complete: ['三项齐全', 'All three parts'],
+  growthBand: ['成长区间', 'Growth band'],
   noEvaluation: ['暂无五育评价等级。', 'No five-dimension levels yet.'],
   pstatus_compiled: ['已生成', 'Compiled'],
   pstatus_student_confirmed: ['学生已确认', 'Confirmed by the student'],

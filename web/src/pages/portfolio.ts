@@ -75,10 +75,10 @@ export const portfolioPage: Page = async (root, params) => {
     ),
     evaluation.available === false ? card(h('h2', {}, t('dimensionLevels')), h('p', { class: 'note' }, String(evaluation.noteZh ?? t('noData')))) : levelsChart.element,
     card(objectTable('portfolio-activities', t('activityRecords'), source, (activity.items ?? []) as Json[], [['term', t('term')], ['dimension', t('dimension')], ['recordType', t('kind')], ['title', t('recordTitle')], ['level', t('level')], ['startDate', t('startDate')], ['hours', t('hours')], ['awardRank', t('award')]])),
-    card(objectTable('portfolio-fitness', t('navFitness'), source, (fitness.years ?? []) as Json[], [['schoolYear', t('schoolYear')], ['gradeCode', t('grade')], ['status', t('status')], ['standardScore', t('standardScore')], ['bonus', t('bonus')], ['total', t('meanTotal')], ['level', t('level')]])),
-    card(objectTable('portfolio-art', t('art'), source, (art.assessments ?? []) as Json[], [['term', t('term')], ['basic', '基础(40)'], ['academic', '学业(50)'], ['development', '发展(20)'], ['total', t('total')], ['level', t('level')]])),
+    card(objectTable('portfolio-fitness', t('navFitness'), source, (fitness.years ?? []) as Json[], [['schoolYear', t('schoolYear')], ['gradeCode', t('grade')], ['status', t('status')], ['level', t('level')]])),
+    card(objectTable('portfolio-art', t('art'), source, (art.assessments ?? []) as Json[], [['term', t('term')], ['level', t('level')], ['complete', t('complete')]])),
     card(objectTable('portfolio-labour', t('labour'), source, (labour.items ?? []) as Json[], [['term', t('term')], ['nameZh', t('indicator')], ['category', t('category')], ['item', t('recordTitle')], ['date', t('startDate')], ['value', t('value')]])),
-    card(objectTable('portfolio-growth', t('growthOverTerms'), source, (growth.entries ?? []) as Json[], [['indicator', t('indicator')], ['value', t('value')], ['percentileRank', t('percentileRank')], ['sgp', 'SGP']])),
+    card(objectTable('portfolio-growth', t('growthOverTerms'), source, (growth.entries ?? []) as Json[], [['indicator', t('indicator')], ['growthBand', t('growthBand')]])),
   );
   if (evaluation.available !== false) {
     levelsChart.draw({
