@@ -23,7 +23,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 export const BACKUP_FORMAT = 'wuyu-backup/1';
 
 /** Tables the migrations fill with reference rows: a restore target may hold exactly those (replaced by the backup's). */
-export const SEEDED_TABLES: readonly string[] = ['grades', 'indicators'];
+export const SEEDED_TABLES: readonly string[] = ['grades', 'indicators', 'evaluation_rubrics'];
 
 export class BackupError extends Error {
   constructor(
