@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { Client } from 'pg';
 import * as path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
 import { PROJECT_ROOT } from '../helpers/spawn-service';
@@ -50,5 +53,39 @@ describe('CLI (npm run wuyu -- …) against a real PostgreSQL', () => {
     const missing = cli(['roster:import', '/no/such/file.csv'], { DATABASE_URL: db.url });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/FILE_NOT_FOUND/);
+  });
+});
+
+describe('CLI demo:load into a brand-new database', () => {
+  it('migrates it first (as npm start does), then loads the small demo city and prints the accounts', async () => {
+    const name = `wuyu_cli_demo_${process.pid}_${Date.now()}`;
+    const admin = new Client({ connectionString: process.env.WUYU_TEST_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(process.env.WUYU_TEST_ADMIN_URL!);
+    url.pathname = `/${name}`;
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wuyu-cli-demo-'));
+    try {
+      const load = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js'), 'demo:load', '--scale', 'small', '--seed', '3'], {
+        env: { ...process.env, DATABASE_URL: url.toString(), WUYU_DATA_DIR: dataDir },
+        encoding: 'utf8',
+        timeout: 200_000,
+      });
+      expect(load.stderr).not.toContain('QueryFailedError');
+      expect(load.status).toBe(0);
+      expect(load.stdout).toMatch(/^loaded \d+ rows in /m);
+      expect(load.stdout).toContain('demo.city');
+      const again = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js'), 'demo:load', '--scale', 'small', '--seed', '3'], {
+        env: { ...process.env, DATABASE_URL: url.toString(), WUYU_DATA_DIR: dataDir },
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(again.status).not.toBe(0);
+      expect(again.stderr).toContain('DATABASE_NOT_EMPTY');
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

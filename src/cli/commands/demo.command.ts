@@ -6,6 +6,7 @@ import { readDemoManifest, writeDemoCity } from '../../modules/demo/demo-files';
 import { demoFilesDir, generateOrReuse, isDatabaseEmpty, progressLine } from '../../modules/demo/demo-first-run';
 import { formatDemoAccounts, loadDemoCity } from '../../modules/demo/demo-loader';
 import { CliError } from '../cli-error';
+import { migrate } from '../../database/data-source';
 import { withDatabase } from './database.command';
 
 function parseSeed(raw: string): number {
@@ -50,6 +51,8 @@ export function register(program: Command): void {
       const dir = options.dir ? path.resolve(options.dir) : demoFilesDir(config, parseScale(options.scale), parseSeed(options.seed));
       const manifest = options.dir ? readDemoManifest(dir) : generateOrReuse(dir, parseScale(options.scale), parseSeed(options.seed));
       await withDatabase(async (dataSource) => {
+        // A brand-new database (createdb, then demo:load) has no tables yet: migrate like npm start does.
+        await migrate(dataSource);
         if (!(await isDatabaseEmpty(dataSource))) throw new CliError('DATABASE_NOT_EMPTY', 'the demo city loads only into an empty database (no users, regions or students)');
         const result = await loadDemoCity(dataSource, config, dir, manifest, {
           dryRunRecords: Boolean(options.dryRun),
