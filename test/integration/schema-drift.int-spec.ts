@@ -23,6 +23,19 @@ describe('entities and migrations agree', () => {
     expect(pending.join('\n')).toMatch(/ethnicity_code/);
   });
 
+  it('compares the partitioned term_records too (ADR 1010): its keys and indexes, not its partitioning', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      await fresh.dataSource.query('DROP INDEX ix_term_records_school_term_indicator');
+      await fresh.dataSource.query('ALTER TABLE term_records ADD COLUMN stray integer');
+      const pending = (await pendingSchemaChanges(fresh.dataSource)).join('\n');
+      expect(pending).toMatch(/ix_term_records_school_term_indicator/);
+      expect(pending).toMatch(/"term_records" DROP COLUMN "stray"/);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
   it('every migration can be reverted and re-applied', async () => {
     const fresh = await createTestDatabase();
     try {

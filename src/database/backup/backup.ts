@@ -70,10 +70,18 @@ export class RowDigest {
   }
 }
 
-/** Base tables of the public schema but schema_migrations, parents before children (foreign keys). */
+/**
+ * Loads that must follow another table without a foreign key saying so: term_records is
+ * partitioned by term, and a term's partition is created when the term is inserted (ADR 1010);
+ * loaded before terms, every row would land in the DEFAULT partition.
+ */
+const LOAD_AFTER: readonly { child: string; parent: string }[] = [{ child: 'term_records', parent: 'terms' }];
+
+/** Base tables of the public schema but schema_migrations (a partitioned table as one table), parents before children (foreign keys). */
 export async function tablesInLoadOrder(client: Client): Promise<string[]> {
   const tables = (await client.query(`SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> 'schema_migrations' ORDER BY c.relname`)).rows.map((row: { name: string }) => row.name);
-  const edges = (await client.query(`SELECT DISTINCT conrelid::regclass::text AS child, confrelid::regclass::text AS parent FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace`)).rows as { child: string; parent: string }[];
+  const foreignKeys = (await client.query(`SELECT DISTINCT conrelid::regclass::text AS child, confrelid::regclass::text AS parent FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace`)).rows as { child: string; parent: string }[];
+  const edges = [...foreignKeys, ...LOAD_AFTER];
   const parents = new Map(tables.map((table) => [table, new Set<string>()]));
   for (const { child, parent } of edges) if (child !== parent && parents.has(child) && parents.has(parent)) parents.get(child)!.add(parent);
   const ordered: string[] = [];
@@ -117,7 +125,8 @@ export async function writeBackup(client: Client, evidenceRoot: string, file: st
     for (const table of order) {
       await frame({ type: 'table', name: table });
       const digest = new RowDigest();
-      const stream = client.query(copyTo(`COPY ${quoteIdent(table)} TO STDOUT`));
+      // COPY … TO cannot read a partitioned table itself; the SELECT form reads all its partitions.
+      const stream = client.query(copyTo(`COPY (SELECT * FROM ${quoteIdent(table)}) TO STDOUT`));
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         digest.update(chunk);
         await frame({ type: 'data', bytes: chunk.length });

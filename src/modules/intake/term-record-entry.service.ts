@@ -84,16 +84,18 @@ export class TermRecordEntryService {
       const params: unknown[] = [id];
       const inScope = studentInScopeSql(scope, { studentIdColumn: 'r.student_id', schoolIdColumn: 'r.school_id' }, params);
       const [found] = (await manager.query(
-        `SELECT st.school_id AS student_school_id, t.code AS term_code FROM term_records r JOIN students st ON st.id = r.student_id JOIN terms t ON t.id = r.term_id WHERE r.id = $1 AND ${inScope}`,
+        `SELECT st.school_id AS student_school_id, t.code AS term_code, r.term_id FROM term_records r JOIN students st ON st.id = r.student_id JOIN terms t ON t.id = r.term_id WHERE r.id = $1 AND ${inScope}`,
         params,
       )) as Row[];
       if (!found) throw notFound('term record', '记录', id);
       await this.lock(manager, found.student_school_id as string, found.term_code as string);
+      // From here on the record is (id, term_id): its term's partition only (ADR 1010).
+      const termId = found.term_id as string;
       const [current] = (await manager.query(
         `SELECT r.id, r.indicator_id, r.occasion_key, r.exam_type, r.occasion_date::text AS occasion_date, r.item_name, r.full_marks::text AS full_marks, r.marker_reason, r.attested_by,
                 st.student_number
-         FROM term_records r JOIN students st ON st.id = r.student_id WHERE r.id = $1 FOR UPDATE OF r`,
-        [id],
+         FROM term_records r JOIN students st ON st.id = r.student_id WHERE r.id = $1 AND r.term_id = $2 FOR UPDATE OF r`,
+        [id, termId],
       )) as Row[];
       const indicator = (await this.indicator(manager, current.indicator_id as string))!;
       const text = (value: unknown) => (value === null || value === undefined ? undefined : String(value));
@@ -121,19 +123,20 @@ export class TermRecordEntryService {
       const values = VALUE_COLUMNS.map((column) => staged[column]);
       const newTuple = VALUE_COLUMNS.map((column, index) => `$${index + 2}::${VALUE_TYPES[column]}`).join(', ');
       const oldTuple = VALUE_COLUMNS.map((column) => `r.${column}`).join(', ');
-      const [{ changed }] = (await manager.query(`SELECT (${oldTuple}) IS DISTINCT FROM (${newTuple}) AS changed FROM term_records r WHERE r.id = $1`, [id, ...values])) as { changed: boolean }[];
+      const termParam = `$${VALUE_COLUMNS.length + 2}::uuid`;
+      const [{ changed }] = (await manager.query(`SELECT (${oldTuple}) IS DISTINCT FROM (${newTuple}) AS changed FROM term_records r WHERE r.id = $1 AND r.term_id = ${termParam}`, [id, ...values, termId])) as { changed: boolean }[];
       if (!changed) return; // the same value again: nothing changes, no new version
       await manager.query(
         `INSERT INTO record_versions (record_kind, record_id, school_id, student_id, version, snapshot, source, recorded_by, recorded_at, import_batch_id)
          SELECT 'term_record', r.id, r.school_id, r.student_id, r.version, ${termRecordSnapshotSql('r')}, r.source, r.recorded_by, r.updated_at, r.import_batch_id
-         FROM term_records r WHERE r.id = $1`,
-        [id],
+         FROM term_records r WHERE r.id = $1 AND r.term_id = $2`,
+        [id, termId],
       );
       await manager.query(
         `UPDATE term_records SET ${VALUE_COLUMNS.map((column, index) => `${column} = $${index + 2}::${VALUE_TYPES[column]}`).join(', ')},
                 source = 'school_entry', recorded_by = $${VALUE_COLUMNS.length + 2}::uuid, import_batch_id = NULL, version = version + 1, updated_at = now()
-         WHERE id = $1`,
-        [id, ...values, userId],
+         WHERE id = $1 AND term_id = $${VALUE_COLUMNS.length + 3}::uuid`,
+        [id, ...values, userId, termId],
       );
     });
     return this.records.getTermRecord(scope, id);

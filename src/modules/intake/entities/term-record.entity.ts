@@ -1,4 +1,4 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { EXAM_TYPES, type ExamType, MARKERS, type Marker, sqlList, TERM_RECORD_SOURCES, type TermRecordSource } from '../dimensions';
 
 /**
@@ -12,6 +12,10 @@ import { EXAM_TYPES, type ExamType, MARKERS, type Marker, sqlList, TERM_RECORD_S
  * No foreign keys (ADR 0401): this is the high-volume table a 100k-row import merges into, and
  * five RI triggers per row cost more than the rest of the merge. Every writer resolves
  * student, term, school and indicator by joining them, and those rows are never deleted.
+ *
+ * LIST-partitioned by term_id, one partition per term, created with the term (ADR 1010,
+ * migration PartitionTermRecords): the primary key must contain the partition key, hence
+ * (id, term_id). TypeORM cannot declare partitioning; it models the columns, keys and indexes.
  */
 @Entity({ name: 'term_records' })
 @Index('uq_term_records_identity', ['studentId', 'termId', 'indicatorId', 'occasionKey'], { unique: true })
@@ -31,7 +35,8 @@ export class TermRecord {
   @Column({ type: 'uuid' })
   studentId: string;
 
-  @Column({ type: 'uuid' })
+  /** The partition key (ADR 1010); part of the primary key. */
+  @PrimaryColumn({ type: 'uuid' })
   termId: string;
 
   @Column({ type: 'uuid' })

@@ -224,6 +224,9 @@ export function termRecordSnapshotSql(alias: string): string {
 async function mergeTermRecords(manager: EntityManager, staging: string, context: ImportContext & { batchId: string }): Promise<Record<string, number>> {
   const tuple = (alias: string) => `(${VALUE_COLUMNS.map((column) => `${alias}.${column}`).join(', ')})`;
   const identityOrder = 'student_id, term_id, indicator_id, occasion_key';
+  // term_records is partitioned by term (ADR 1010): naming the file's terms as a constant list
+  // lets the planner read only their partitions — a join through terms alone would scan them all.
+  const [{ term_ids: termIds }] = (await manager.query(`SELECT coalesce(array_agg(t.id), '{}') AS term_ids FROM terms t WHERE t.code IN (SELECT DISTINCT term_code FROM ${staging})`)) as { term_ids: string[] }[];
   const [counts] = (await manager.query(
     `WITH source AS (
        SELECT st.id AS student_id, COALESCE(e.school_id, st.school_id) AS school_id, t.id AS term_id, i.id AS indicator_id, s.occasion_key,
@@ -234,15 +237,15 @@ async function mergeTermRecords(manager: EntityManager, staging: string, context
        JOIN terms t ON t.code = s.term_code
        JOIN indicators i ON i.id = s.indicator_id
        LEFT JOIN enrolments e ON e.student_id = st.id AND e.term_id = t.id
-       LEFT JOIN term_records r ON r.student_id = st.id AND r.term_id = t.id AND r.indicator_id = s.indicator_id AND r.occasion_key = s.occasion_key
+       LEFT JOIN term_records r ON r.student_id = st.id AND r.term_id = t.id AND r.indicator_id = s.indicator_id AND r.occasion_key = s.occasion_key AND r.term_id = ANY($4::uuid[])
      ),
      superseded AS (
        INSERT INTO record_versions (record_kind, record_id, school_id, student_id, version, snapshot, source, recorded_by, recorded_at, import_batch_id)
        SELECT 'term_record', r.id, r.school_id, r.student_id, r.version,
               ${termRecordSnapshotSql('r')},
               r.source, r.recorded_by, r.updated_at, r.import_batch_id
-       FROM source s JOIN term_records r ON r.id = s.record_id
-       WHERE s.changed
+       FROM source s JOIN term_records r ON r.id = s.record_id AND r.term_id = s.term_id
+       WHERE s.changed AND r.term_id = ANY($4::uuid[])
      ),
      updated AS (
        UPDATE term_records r
@@ -250,7 +253,7 @@ async function mergeTermRecords(manager: EntityManager, staging: string, context
            occasion_date = s.occasion_date, item_name = s.item_name, attested_by = s.attested_by, school_id = s.school_id,
            source = 'school_import', recorded_by = $1::uuid, import_batch_id = $2::uuid, version = r.version + 1, updated_at = now()
        FROM source s
-       WHERE r.id = s.record_id AND s.changed
+       WHERE r.id = s.record_id AND r.term_id = s.term_id AND s.changed AND r.term_id = ANY($4::uuid[])
        RETURNING 1
      ),
      created AS (
@@ -262,7 +265,7 @@ async function mergeTermRecords(manager: EntityManager, staging: string, context
        RETURNING 1
      )
      SELECT (SELECT count(*) FROM updated)::int AS updated, (SELECT count(*) FROM created)::int AS created`,
-    [context.actorUserId, context.batchId, timeOrderedIdPrefix()],
+    [context.actorUserId, context.batchId, timeOrderedIdPrefix(), termIds],
   )) as { updated: number; created: number }[];
   return { recordsCreated: counts.created, recordsUpdated: counts.updated };
 }
