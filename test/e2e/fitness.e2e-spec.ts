@@ -25,6 +25,7 @@
  * School 二中 (district 海南区): student H with A's inputs, 86.7.
  */
 import type { DataSource } from 'typeorm';
+import { FitnessResultsService } from '../../src/modules/fitness/fitness-results.service';
 import { expectClose } from '../helpers/expect-close';
 import { type AuthedClient, signedInAs } from '../helpers/auth';
 import { studentNumber } from '../helpers/roster-builders';
@@ -208,6 +209,26 @@ describe('fitness service: stored results, aggregates vs targets, myopia (e2e)',
     const other = await schoolAdmin.post('/api/fitness/recompute').send({ schoolYear: '2024-2025', schoolIds: [ids.S2] }).expect(403);
     expect(other.body).toMatchObject({ code: 'SCHOOL_OUT_OF_SCOPE', messageZh: expect.any(String) });
     await t.admin.post('/api/fitness/recompute').send({ schoolYear: '2024-2025', schoolIds: ['00000000-0000-4000-8000-000000000000'] }).expect(404);
+  });
+
+  it('recompute reads the year through a cursor in batches: batches smaller than one student give the same stored results', async () => {
+    const stored = async () =>
+      (await db.query(
+        `SELECT student_id, school_id, class_id, grade_code, sex, status, bmi::text, standard_score::text, bonus, total::text, level, item_scores, measurements, missing, reason
+         FROM fitness_results WHERE school_year = '2024-2025' ORDER BY student_id`,
+      )) as Record<string, unknown>[];
+    const service = new FitnessResultsService(db);
+    await service.recompute('2024-2025', null);
+    const whole = await stored();
+    expect(whole).toHaveLength(7);
+    // 3 records a FETCH: every student's 7–8 records span several batches, and some batches hold one student only.
+    for (const fetchSize of [3, 8, 1000]) {
+      service.fetchSize = fetchSize;
+      expect(await service.recompute('2024-2025', null)).toMatchObject({ schools: 2, results: 7, scored: 5, incomplete: 1, exempt: 1 });
+      expect(await stored()).toEqual(whole);
+      expect(await service.recompute('2024-2025', [ids.S1])).toMatchObject({ schools: 1, results: 6 });
+      expect(await stored()).toEqual(whole);
+    }
   });
 
   it('scope: a school sees only its own students and its own aggregates; another school’s student is 404', async () => {

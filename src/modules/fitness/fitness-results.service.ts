@@ -28,6 +28,8 @@ export const FITNESS_STANDARD_VERSION = `${FITNESS_STANDARD_2014.id}+${FITNESS_S
 const FITNESS_CODE_PREFIX = 'physical.fitness.';
 const FITNESS_CODE_LIKE = `'${FITNESS_CODE_PREFIX}%'`;
 const INSERT_CHUNK = 2000;
+/** Records read per FETCH of the recompute cursor (~6,000 students' years). */
+const RECOMPUTE_FETCH = 50_000;
 
 type Row = Record<string, unknown>;
 
@@ -242,6 +244,9 @@ function toResponse(row: Row): FitnessResultResponse {
  */
 @Injectable()
 export class FitnessResultsService {
+  /** Records read per FETCH of the recompute cursor (a test lowers it to cross batch boundaries). */
+  fetchSize = RECOMPUTE_FETCH;
+
   constructor(private readonly dataSource: DataSource) {}
 
   /**
@@ -266,52 +271,81 @@ export class FitnessResultsService {
         [...params, FITNESS_STANDARD_VERSION],
       );
       const students = schoolIds === null ? '' : `AND r.student_id IN (SELECT r.student_id FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id WHERE t.school_year = $1 AND i.code LIKE ${FITNESS_CODE_LIKE} ${atSchools})`;
-      const records = (await manager.query(
-        `SELECT r.student_id, r.school_id, t.term_number, substr(i.code, ${FITNESS_CODE_PREFIX.length + 1}) AS input, r.numeric_value::float8 AS value, r.marker,
+      // Replace what was stored: the year's results of these students and of these schools (all of the year's when null).
+      await manager.query(
+        `DELETE FROM fitness_results r0 WHERE r0.school_year = $1 ${schoolIds === null ? '' : `AND (r0.student_id IN (SELECT r.student_id FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id WHERE t.school_year = $1 AND i.code LIKE ${FITNESS_CODE_LIKE} ${atSchools}) OR r0.school_id = ANY($2::uuid[]))`}`,
+        params,
+      );
+      // The records are read through a cursor in student order, a batch of students at a time
+      // (ADR 1020): a province's year (~35M records) never sits in memory at once.
+      const cursor = `fitness_recompute_${process.pid}`;
+      await manager.query(
+        `DECLARE ${cursor} NO SCROLL CURSOR FOR
+         SELECT r.student_id, r.school_id, t.term_number, substr(i.code, ${FITNESS_CODE_PREFIX.length + 1}) AS input, r.numeric_value::float8 AS value, r.marker,
                 r.occasion_key, r.marker_reason
          FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id
          WHERE t.school_year = $1 AND i.code LIKE ${FITNESS_CODE_LIKE} ${students}
          ORDER BY r.student_id, t.term_number DESC, r.occasion_key`,
         params,
-      )) as RawRecord[];
-      const byStudent = new Map<string, RawRecord[]>();
-      for (const record of records) {
-        const list = byStudent.get(record.student_id);
-        if (list) list.push(record);
-        else byStudent.set(record.student_id, [record]);
-      }
-      const studentIds = [...byStudent.keys()];
-      const enrolments = new Map<string, { school_id: string; class_id: string; grade_code: string }>();
-      for (const row of (await manager.query(
-        `SELECT DISTINCT ON (e.student_id) e.student_id, e.school_id, e.class_id, c.grade_code
-         FROM enrolments e JOIN terms t ON t.id = e.term_id JOIN school_classes c ON c.id = e.class_id
-         WHERE t.school_year = $1 AND e.student_id = ANY($2::uuid[])
-         ORDER BY e.student_id, t.term_number DESC`,
-        [schoolYear, studentIds],
-      )) as { student_id: string; school_id: string; class_id: string; grade_code: string }[]) {
-        enrolments.set(row.student_id, row);
-      }
-      const sexes = new Map<string, string>();
-      for (const row of (await manager.query(`SELECT id, sex_code FROM students WHERE id = ANY($1::uuid[])`, [studentIds])) as { id: string; sex_code: string }[]) sexes.set(row.id, row.sex_code);
-
-      const results = studentIds.map((id) => scoreStudentYear(byStudent.get(id)!, enrolments.get(id), sexes.get(id), schoolYear));
-      await manager.query(
-        `DELETE FROM fitness_results WHERE school_year = $1 AND (student_id = ANY($2::uuid[]) ${schoolIds === null ? 'OR TRUE' : 'OR school_id = ANY($3::uuid[])'})`,
-        schoolIds === null ? [schoolYear, studentIds] : [schoolYear, studentIds, schoolIds],
       );
-      for (let start = 0; start < results.length; start += INSERT_CHUNK) await this.insert(manager, schoolYear, results.slice(start, start + INSERT_CHUNK));
-      const count = (status: FitnessResultStatus) => results.filter((result) => result.status === status).length;
+      const counts: Record<FitnessResultStatus, number> = { scored: 0, incomplete: 0, exempt: 0, deferred: 0 };
+      const resultSchools = new Set<string>();
+      let results = 0;
+      let carried: RawRecord[] = [];
+      for (;;) {
+        const fetched = (await manager.query(`FETCH ${this.fetchSize} FROM ${cursor}`)) as RawRecord[];
+        const last = fetched.length < this.fetchSize;
+        const records = carried.concat(fetched);
+        // The last student of a full batch may go on in the next one: keep their records for it.
+        let end = records.length;
+        if (!last) while (end > 0 && records[end - 1].student_id === records[records.length - 1].student_id) end -= 1;
+        carried = records.slice(end);
+        const batch = await this.scoreBatch(manager, schoolYear, records.slice(0, end));
+        for (const result of batch) {
+          counts[result.status] += 1;
+          resultSchools.add(result.school_id);
+        }
+        results += batch.length;
+        for (let start = 0; start < batch.length; start += INSERT_CHUNK) await this.insert(manager, schoolYear, batch.slice(start, start + INSERT_CHUNK));
+        if (last) break;
+      }
+      await manager.query(`CLOSE ${cursor}`);
       return {
         schoolYear,
-        schools: schoolIds === null ? new Set(results.map((result) => result.school_id)).size : schoolIds.length,
-        results: results.length,
-        scored: count('scored'),
-        incomplete: count('incomplete'),
-        exempt: count('exempt'),
-        deferred: count('deferred'),
+        schools: schoolIds === null ? resultSchools.size : schoolIds.length,
+        results,
+        scored: counts.scored,
+        incomplete: counts.incomplete,
+        exempt: counts.exempt,
+        deferred: counts.deferred,
         standardVersion: FITNESS_STANDARD_VERSION,
       };
     });
+  }
+
+  /** Scores the students of `records` (all of each student's records of the year, in student order). */
+  private async scoreBatch(manager: EntityManager, schoolYear: string, records: readonly RawRecord[]): Promise<ResultRow[]> {
+    if (records.length === 0) return [];
+    const byStudent = new Map<string, RawRecord[]>();
+    for (const record of records) {
+      const list = byStudent.get(record.student_id);
+      if (list) list.push(record);
+      else byStudent.set(record.student_id, [record]);
+    }
+    const studentIds = [...byStudent.keys()];
+    const enrolments = new Map<string, { school_id: string; class_id: string; grade_code: string }>();
+    for (const row of (await manager.query(
+      `SELECT DISTINCT ON (e.student_id) e.student_id, e.school_id, e.class_id, c.grade_code
+       FROM enrolments e JOIN terms t ON t.id = e.term_id JOIN school_classes c ON c.id = e.class_id
+       WHERE t.school_year = $1 AND e.student_id = ANY($2::uuid[])
+       ORDER BY e.student_id, t.term_number DESC`,
+      [schoolYear, studentIds],
+    )) as { student_id: string; school_id: string; class_id: string; grade_code: string }[]) {
+      enrolments.set(row.student_id, row);
+    }
+    const sexes = new Map<string, string>();
+    for (const row of (await manager.query(`SELECT id, sex_code FROM students WHERE id = ANY($1::uuid[])`, [studentIds])) as { id: string; sex_code: string }[]) sexes.set(row.id, row.sex_code);
+    return studentIds.map((id) => scoreStudentYear(byStudent.get(id)!, enrolments.get(id), sexes.get(id), schoolYear));
   }
 
   /**
