@@ -517,24 +517,17 @@ async function main(): Promise<void> {
 
     await db.query('DROP TABLE bench_students, bench_schools');
     await db.query('VACUUM ANALYZE');
+    // A partitioned table's size and rows are its partitions'.
     const tables = (await db.query(
-      `SELECT c.relname AS name, pg_total_relation_size(c.oid) AS bytes, c.reltuples::bigint AS rows
+      `SELECT c.relname AS name,
+              CASE WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(pg_total_relation_size(i.inhrelid)), 0) FROM pg_inherits i WHERE i.inhparent = c.oid)
+                   ELSE pg_total_relation_size(c.oid) END AS bytes,
+              CASE WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(greatest(p.reltuples, 0)), 0)::bigint || ' in ' || count(*) || ' partitions' FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhrelid WHERE i.inhparent = c.oid)
+                   ELSE greatest(c.reltuples, 0)::bigint::text END AS rows
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
        ORDER BY 2 DESC LIMIT 8`,
     )).rows as { name: string; bytes: string; rows: string }[];
-    // A partitioned table's size is the sum of its partitions'.
-    for (const table of tables) {
-      const [partitioned] = (await db.query(
-        `SELECT coalesce(sum(pg_total_relation_size(i.inhrelid)), 0) AS bytes, coalesce(sum(c.reltuples), 0)::bigint AS rows, count(*)::int AS parts
-         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass`,
-        [table.name],
-      )).rows as { bytes: string; rows: string; parts: number }[];
-      if (partitioned.parts > 0) {
-        table.bytes = String(Number(table.bytes) + Number(partitioned.bytes));
-        table.rows = `${partitioned.rows} in ${partitioned.parts} partitions`;
-      }
-    }
     tables.sort((a, b) => Number(b.bytes) - Number(a.bytes));
 
     const mb = (value: number | null) => (value === null ? '—' : value.toFixed(0));
@@ -547,7 +540,10 @@ async function main(): Promise<void> {
     log('');
     log(`Node CPU/RSS from /usr/bin/time -v of the child process(es) (— for steps run in this process, whose work is in SQL); PostgreSQL from /proc of the bench database's backends sampled every 250 ms.`);
     log(`disk: database ${(Number(await size()) / 2 ** 30).toFixed(2)} GiB after VACUUM; largest tables:`);
-    for (const table of tables) log(`  ${table.name.padEnd(24)} ${(Number(table.bytes) / 2 ** 30).toFixed(2).padStart(6)} GiB  (~${Number.isNaN(Number(table.rows)) ? table.rows : Number(table.rows).toLocaleString('en')} rows)`);
+    for (const table of tables) {
+      const [count, partitions] = table.rows.split(' in ');
+      log(`  ${table.name.padEnd(24)} ${(Number(table.bytes) / 2 ** 30).toFixed(2).padStart(6)} GiB  (~${Number(count).toLocaleString('en')} rows${partitions ? ` in ${partitions}` : ''})`);
+    }
     log(`load average at the end ${loadText()}`);
   } finally {
     await db.end().catch(() => undefined);
