@@ -32,4 +32,11 @@ describe('loadConfig', () => {
   it('refuses a port out of range', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT must be between/);
   });
+
+  it('runs the scheduler every 60 s and keeps spooled uploads 7 days by default; 0 turns the scheduler off; bad values are refused', () => {
+    expect(loadConfig({}, '/srv/wuyu')).toMatchObject({ schedulerIntervalSeconds: 60, spoolRetentionDays: 7 });
+    expect(loadConfig({ SCHEDULER_INTERVAL_SECONDS: '0', SPOOL_RETENTION_DAYS: '30' }, '/srv/wuyu')).toMatchObject({ schedulerIntervalSeconds: 0, spoolRetentionDays: 30 });
+    expect(() => loadConfig({ SCHEDULER_INTERVAL_SECONDS: 'often' })).toThrow(/SCHEDULER_INTERVAL_SECONDS must be a whole number/);
+    expect(() => loadConfig({ SPOOL_RETENTION_DAYS: '0' })).toThrow(/SPOOL_RETENTION_DAYS must be between 1 and 3650/);
+  });
 });

@@ -27,6 +27,14 @@ export interface AppConfig {
   readonly accessTokenTtlSeconds: number;
   /** A running job's lease: renewed while its process lives; once expired the job is failed as INTERRUPTED (ADR 1000). */
   readonly jobLeaseSeconds: number;
+  /**
+   * How often the scheduler runs its housekeeping tasks (closing publicity batches whose window
+   * has ended, spool retention, the portfolio hook's replay): SCHEDULER_INTERVAL_SECONDS,
+   * default 60; 0 turns it off (ADR 0813).
+   */
+  readonly schedulerIntervalSeconds: number;
+  /** Days a finished job's spooled upload is kept before the scheduler deletes it (SPOOL_RETENTION_DAYS, default 7; ADR 0814). */
+  readonly spoolRetentionDays: number;
   /** Longest time to receive a whole request (headers and body); slower requests are cut off with 408. */
   readonly requestTimeoutMs: number;
   /**
@@ -105,6 +113,8 @@ export function loadConfig(env: Env = process.env, projectRoot = findProjectRoot
   const loginAttemptsPerMinute = integerIn(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 20, 1, 10_000, problems);
   const accessTokenTtlSeconds = integerIn(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400, problems);
   const jobLeaseSeconds = integerIn(env, 'JOB_LEASE_SECONDS', 60, 2, 3_600, problems);
+  const schedulerIntervalSeconds = integerIn(env, 'SCHEDULER_INTERVAL_SECONDS', 60, 0, 86_400, problems);
+  const spoolRetentionDays = integerIn(env, 'SPOOL_RETENTION_DAYS', 7, 1, 3_650, problems);
   const requestTimeoutMs = integerIn(env, 'REQUEST_TIMEOUT_MS', 120_000, 1_000, 3_600_000, problems);
 
   const demoRaw = env.WUYU_DEMO?.trim().toLowerCase() || (databaseUrl === undefined ? 'city' : 'off');
@@ -126,6 +136,8 @@ export function loadConfig(env: Env = process.env, projectRoot = findProjectRoot
     loginAttemptsPerMinute,
     accessTokenTtlSeconds,
     jobLeaseSeconds,
+    schedulerIntervalSeconds,
+    spoolRetentionDays,
     requestTimeoutMs,
     demo: { scale: demoRaw as AppConfig['demo']['scale'], seed: demoSeed },
   };

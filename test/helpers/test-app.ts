@@ -26,7 +26,8 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
   const db = await createTestDatabase();
   // Each app keeps its files (evidence) in its own temporary data directory, never the project's ./data.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wuyu-test-data-'));
-  const config: AppConfig = { ...loadConfig({ LOG_LEVEL: 'error', AUTH_SECRET: TEST_AUTH_SECRET }), dataDir, ...overrides };
+  // The scheduler (ADR 0813) is off unless a test turns it on: tests run its tasks when they choose.
+  const config: AppConfig = { ...loadConfig({ LOG_LEVEL: 'error', AUTH_SECRET: TEST_AUTH_SECRET }), dataDir, schedulerIntervalSeconds: 0, ...overrides };
   const lines: string[] = [];
   const app = await createApp(config, db.dataSource, new JsonLogger('error', (line) => lines.push(line)));
   await app.init();

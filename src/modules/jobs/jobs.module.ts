@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { JobsController } from './jobs.controller';
 import { JobsService } from './jobs.service';
 import { JobsWorker } from './jobs.worker';
+import { Scheduler } from './scheduler';
 
 @Module({
   controllers: [JobsController],
-  providers: [JobsService, JobsWorker],
-  exports: [JobsService, JobsWorker],
+  providers: [JobsService, JobsWorker, Scheduler],
+  exports: [JobsService, JobsWorker, Scheduler],
 })
 export class JobsModule {}

@@ -212,9 +212,15 @@ export class PublicityService {
    * whose objections were dismissed in the meantime.
    */
   async close(actor: Actor | null, id: string): Promise<PublicityBatchResponse & { confirmedNow: number }> {
+    const { firstClose: _firstClose, ...closed } = await this.closeBatch(actor, id);
+    return closed;
+  }
+
+  /** The close itself; `firstClose` says whether this call set the batch's closed_at (decided under the batch's row lock). */
+  private async closeBatch(actor: Actor | null, id: string): Promise<PublicityBatchResponse & { confirmedNow: number; firstClose: boolean }> {
     const by = actor ? actingAs(actor, 'publicity.manage') : SYSTEM;
     return this.dataSource.transaction(async (manager) => {
-      const [batch] = (await manager.query(`SELECT b.id, b.school_id, b.closes_at FROM publicity_batches b WHERE b.id = $1 FOR UPDATE`, [id])) as Row[];
+      const [batch] = (await manager.query(`SELECT b.id, b.school_id, b.closes_at, b.closed_at FROM publicity_batches b WHERE b.id = $1 FOR UPDATE`, [id])) as Row[];
       if (!batch || (actor && !isSchoolInScope(actor.scopeFor('publicity.manage'), batch.school_id as string))) throw reviewNotFound('publicity batch', '公示批次', id);
       if (this.clock.now() < (batch.closes_at as Date)) {
         throw new ReviewError('PUBLICITY_WINDOW_STILL_OPEN', `the publicity window closes at ${(batch.closes_at as Date).toISOString()}: records cannot be confirmed before`, '公示期尚未结束，不能确认', {
@@ -231,8 +237,31 @@ export class PublicityService {
         await this.transitions.apply(manager, { ...record, status: 'PUBLICITY_PASSED' }, 'confirm', by, { context: { batchId: id } });
       }
       await manager.query(`UPDATE publicity_batches SET closed_at = coalesce(closed_at, $2) WHERE id = $1`, [id, this.clock.now()]);
-      return { ...(await this.read(manager, id)), confirmedNow: ids.length };
+      return { ...(await this.read(manager, id)), confirmedNow: ids.length, firstClose: !batch.closed_at };
     });
+  }
+
+  /**
+   * What the scheduler runs (ADR 0813): closes, as `system`, every batch whose window has ended
+   * (server clock) and that still has records in publicity or was never closed — the same close
+   * as the school's, so records with no open objection are confirmed and records under
+   * investigation wait. Idempotent: a batch closed by someone else meanwhile confirms nothing
+   * more (the close locks the batch row, then reads what is still IN_PUBLICITY).
+   */
+  async closeEnded(): Promise<{ closed: { batchId: string; confirmedNow: number }[] }> {
+    const due = (await this.dataSource.query(
+      `SELECT b.id FROM publicity_batches b
+       WHERE b.closes_at <= $1
+         AND (b.closed_at IS NULL OR EXISTS (SELECT 1 FROM publicity_batch_records r JOIN activity_records a ON a.id = r.activity_record_id WHERE r.batch_id = b.id AND a.status = 'IN_PUBLICITY'))
+       ORDER BY b.closes_at, b.id`,
+      [this.clock.now()],
+    )) as { id: string }[];
+    const closed: { batchId: string; confirmedNow: number }[] = [];
+    for (const { id } of due) {
+      const result = await this.closeBatch(null, id);
+      if (result.confirmedNow > 0 || result.firstClose) closed.push({ batchId: id, confirmedNow: result.confirmedNow });
+    }
+    return { closed };
   }
 
   private async resolveTarget(manager: EntityManager, scope: DataScope, dto: CreatePublicityBatchDto): Promise<{ schoolId: string; classId: string | null; gradeCode: string | null }> {

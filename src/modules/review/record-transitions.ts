@@ -21,7 +21,8 @@ export function actingAs(actor: Actor, permission: Permission): ActingAs {
   return { userId: actor.userId, role: assignment?.role ?? null };
 }
 
-export const SYSTEM: ActingAs = { userId: null, role: null };
+/** The service itself (the scheduler closing a publicity batch whose window has ended): no user, role `system`. */
+export const SYSTEM: ActingAs = { userId: null, role: 'system' };
 
 /** The columns of a locked record the workflow needs. */
 export interface LockedRecord {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { IntakeModule } from '../intake/intake.module';
+import { JobsModule } from '../jobs/jobs.module';
 import { AppealsController, RecordCorrectionsController } from './appeals.controller';
 import { AppealsService } from './appeals.service';
 import { CalendarService } from './calendar.service';
@@ -10,6 +11,7 @@ import { ConfirmedRecordsService } from './confirmed-records.service';
 import { IntegrityController } from './integrity.controller';
 import { IntegrityService } from './integrity.service';
 import { CalendarController, ObjectionsController, PublicityController } from './publicity.controller';
+import { PublicityAutoClose } from './publicity-auto-close';
 import { PublicityService } from './publicity.service';
 import { RecordTransitions } from './record-transitions';
 import { ReviewEvents } from './review-events';
@@ -26,13 +28,14 @@ import { ReviewSettingsService } from './review-settings.service';
 @Module({
   imports: [
     IntakeModule,
+    JobsModule,
     MulterModule.registerAsync({
       useFactory: (config: AppConfig) => ({ limits: { fileSize: config.evidenceMaxBytes, files: 1, fields: 5 } }),
       inject: [APP_CONFIG],
     }),
   ],
   controllers: [ReviewRecordsController, RecordCorrectionsController, IntegrityController, PublicityController, ObjectionsController, AppealsController, CalendarController, ReviewSettingsController],
-  providers: [Clock, ReviewEvents, RecordTransitions, ReviewSettingsService, CalendarService, ReviewRecordsService, IntegrityService, PublicityService, AppealsService, ConfirmedRecordsService],
+  providers: [Clock, ReviewEvents, RecordTransitions, ReviewSettingsService, CalendarService, ReviewRecordsService, IntegrityService, PublicityService, PublicityAutoClose, AppealsService, ConfirmedRecordsService],
   // For portfolios: confirmed records, the change hook, the clock and calendar; nothing else leaves.
   exports: [ConfirmedRecordsService, ReviewEvents, Clock, CalendarService, ReviewSettingsService],
 })
