@@ -25,6 +25,19 @@ export class JobNotRetryableError extends DomainError {
   }
 }
 
+/** An INTERRUPTED import whose spooled upload was removed by the retention policy (ADR 0814). */
+export class JobRetryExpiredError extends DomainError {
+  constructor(id: string, retryExpiredAt: string) {
+    super(
+      'JOB_NOT_RETRYABLE',
+      409,
+      `job ${id} was interrupted, but its uploaded file was removed after the retention period (since ${retryExpiredAt}); upload the file again`,
+      `任务 ${id} 曾因进程中断而失败，但上传的文件已超过保留期被删除（${retryExpiredAt}）；请重新上传文件`,
+      { state: 'failed', code: 'INTERRUPTED', retryExpiredAt },
+    );
+  }
+}
+
 /** The error a job gets when the process running it died (its lease expired). */
 export const INTERRUPTED = {
   code: 'INTERRUPTED',
@@ -101,11 +114,15 @@ export class JobsService {
   async requeueInterrupted(job: Job): Promise<Job> {
     const rows = (await this.dataSource.query(
       `UPDATE jobs SET state = 'queued', error = NULL, result = NULL, finished_at = NULL, started_at = NULL, progress_done = 0, progress_total = NULL, updated_at = now()
-       WHERE id = $1 AND state = 'failed' AND error->>'code' = $2 RETURNING id`,
+       WHERE id = $1 AND state = 'failed' AND error->>'code' = $2 AND NOT (error ? 'retryExpiredAt') RETURNING id`,
       [job.id, INTERRUPTED.code],
     )) as [{ id: string }[], number] | { id: string }[];
     const list = Array.isArray(rows[0]) ? (rows[0] as { id: string }[]) : (rows as { id: string }[]);
-    if (list.length === 0) throw new JobNotRetryableError(job.id, job.state, (job.error?.code as string | undefined) ?? null);
+    if (list.length === 0) {
+      const current = (await this.dataSource.getRepository(Job).findOneBy({ id: job.id })) ?? job;
+      if (current.state === 'failed' && current.error?.retryExpiredAt) throw new JobRetryExpiredError(job.id, String(current.error.retryExpiredAt));
+      throw new JobNotRetryableError(job.id, current.state, (current.error?.code as string | undefined) ?? null);
+    }
     return this.dataSource.getRepository(Job).findOneByOrFail({ id: job.id });
   }
 
