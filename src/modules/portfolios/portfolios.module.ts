@@ -1,4 +1,4 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { EvaluationModule } from '../evaluation/evaluation.module';
 import { EvaluationResultsService } from '../evaluation/evaluation-results.service';
 import { FitnessModule } from '../fitness/fitness.module';
@@ -8,10 +8,11 @@ import { GrowthService } from '../growth/growth.service';
 import { IntakeModule } from '../intake/intake.module';
 import { RecordsService } from '../intake/records.service';
 import { ConfirmedRecordsService } from '../review/confirmed-records.service';
-import { type ConfirmedRecordChanged, ReviewEvents } from '../review/review-events';
+import { JobsModule } from '../jobs/jobs.module';
 import { ReviewModule } from '../review/review.module';
 import { AdmissionsController } from './admissions.controller';
 import { AdmissionsService } from './admissions.service';
+import { PortfolioHook } from './portfolio-hook';
 import { PortfoliosController } from './portfolios.controller';
 import { PortfoliosService } from './portfolios.service';
 import { ActivityRecordsSection } from './sections/activity-records.section';
@@ -28,11 +29,13 @@ import { PORTFOLIO_SECTIONS } from './sections/section';
  * sections read their sources through the owning modules' exported services, in document order.
  */
 @Module({
-  imports: [IntakeModule, FitnessModule, GrowthModule, ReviewModule, EvaluationModule],
+  imports: [IntakeModule, FitnessModule, GrowthModule, ReviewModule, EvaluationModule, JobsModule],
   controllers: [PortfoliosController, AdmissionsController],
   providers: [
     PortfoliosService,
     AdmissionsService,
+    // A confirmed 写实记录 amended or revoked → the student's portfolio shows it, live and replayed (ADRs 0821, 0815).
+    PortfolioHook,
     {
       provide: PORTFOLIO_SECTIONS,
       useFactory: (records: RecordsService, confirmed: ConfirmedRecordsService, evaluation: EvaluationResultsService, fitness: FitnessResultsService, growth: GrowthService) => [
@@ -48,23 +51,4 @@ import { PORTFOLIO_SECTIONS } from './sections/section';
   ],
   exports: [PortfoliosService],
 })
-export class PortfoliosModule implements OnModuleInit {
-  constructor(
-    private readonly portfolios: PortfoliosService,
-    private readonly reviewEvents: ReviewEvents,
-  ) {}
-
-  /** A confirmed 写实记录 amended or revoked (upheld appeal, integrity case) → the student's portfolio shows it (ADR 0821). */
-  onModuleInit(): void {
-    this.reviewEvents.onConfirmedRecordChanged(async (event) => {
-      await this.portfolios.refreshForChangedRecord(event.studentId, changeReason(event));
-    });
-  }
-}
-
-/** The reason written on the new (or reset) portfolio version, in Chinese as the school reads it. */
-export function changeReason(event: ConfirmedRecordChanged): string {
-  const cause = event.cause === 'appeal' ? `申诉成立${event.appealId ? `（申诉 ${event.appealId}）` : ''}` : '诚信核查';
-  const change = event.change === 'amended' ? `已更正为第${event.version}版` : '已撤销';
-  return `${cause}：写实记录 ${event.recordId} ${change}。${event.reason}`.slice(0, 500);
-}
+export class PortfoliosModule {}

@@ -13,6 +13,27 @@ import { PORTFOLIO_SECTIONS, type PortfolioSection, type PortfolioStudent } from
 
 type Row = Record<string, unknown>;
 
+/** A change of a confirmed 写实记录 as the portfolio hook takes it in, with how it was heard (ADR 0815). */
+export interface AppliedRecordChange {
+  readonly recordId: string;
+  readonly studentId: string;
+  readonly change: 'amended' | 'revoked';
+  readonly version: number;
+  readonly via: 'event' | 'replay';
+}
+
+/** Thrown inside a transaction to roll it back when another process took the same change in first. */
+class ChangeAlreadyApplied extends Error {}
+
+/** Writes the change into the hook's ledger in the caller's transaction; false when it is there already. */
+async function takeInChange(manager: EntityManager, change: AppliedRecordChange): Promise<boolean> {
+  const rows = (await manager.query(
+    `INSERT INTO portfolio_record_changes (record_id, change, version, student_id, via) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING record_id`,
+    [change.recordId, change.change, change.version, change.studentId, change.via],
+  )) as unknown[];
+  return rows.length > 0;
+}
+
 /** The format name written into every document; a new layout gets a new name, old snapshots keep theirs. */
 export const PORTFOLIO_FORMAT = 'wuyu.portfolio/1';
 
@@ -254,7 +275,7 @@ export class PortfoliosService {
    * Reopens the latest sealed version as a new version, compiled afresh (an upheld appeal, ADR
    * 0821). The sealed version stays as it was and readable; the new one names it and its hash.
    */
-  async reopen(scope: DataScope, id: string, reason: string, actor: Actor | null): Promise<PortfolioResponse> {
+  async reopen(scope: DataScope, id: string, reason: string, actor: Actor | null, change?: AppliedRecordChange): Promise<PortfolioResponse> {
     const params: unknown[] = [id];
     const [row] = (await this.dataSource.query(`${SELECT} WHERE p.id = $1 AND ${studentInScopeSql(scope, { studentIdColumn: 'p.student_id', schoolIdColumn: 'p.school_id' }, params)}`, params)) as Row[];
     if (!row) throw portfolioNotFound('portfolio', '综合素质档案', id);
@@ -264,6 +285,7 @@ export class PortfoliosService {
     const compiled = await this.compileContent(student);
     const created = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`wuyu.portfolio.${row.student_id}`]);
+      if (change && !(await takeInChange(manager, change))) throw new ChangeAlreadyApplied();
       const [latest] = (await manager.query('SELECT id FROM portfolios WHERE student_id = $1 ORDER BY version DESC LIMIT 1', [row.student_id])) as Row[];
       if (latest.id !== row.id) throw new PortfolioError('NOT_LATEST_VERSION', `version ${row.version} was already reopened; reopen the latest version`, `第${row.version}版已被重新开启，请对最新版本操作`, { portfolioId: id });
       const supersedes = { id: row.id, version: row.version, contentSha256: row.content_sha256 };
@@ -283,18 +305,47 @@ export class PortfoliosService {
    *  - no portfolio yet → nothing (the first compile will include the change).
    * Returns the version that now carries the change, or null.
    */
-  async refreshForChangedRecord(studentId: string, reason: string): Promise<PortfolioResponse | null> {
+  async refreshForChangedRecord(studentId: string, reason: string, change?: AppliedRecordChange): Promise<PortfolioResponse | null> {
+    return (await this.takeInRecordChange(studentId, reason, change)).portfolio;
+  }
+
+  /** As refreshForChangedRecord, saying whether this call took the change in (false: it was in the ledger already, ADR 0815). */
+  async takeInRecordChange(studentId: string, reason: string, change?: AppliedRecordChange): Promise<{ takenIn: boolean; portfolio: PortfolioResponse | null }> {
+    try {
+      return await this.refresh(studentId, reason, change);
+    } catch (error) {
+      if (error instanceof ChangeAlreadyApplied) return { takenIn: false, portfolio: null };
+      throw error;
+    }
+  }
+
+  /**
+   * Whether portfolios have taken in this change of a confirmed record (the hook's ledger,
+   * ADR 0815): heard live, replayed, or in the history when the ledger began.
+   */
+  async isChangeApplied(change: Pick<AppliedRecordChange, 'recordId' | 'change' | 'version'>): Promise<boolean> {
+    const rows = (await this.dataSource.query('SELECT 1 FROM portfolio_record_changes WHERE record_id = $1 AND change = $2 AND version = $3', [change.recordId, change.change, change.version])) as unknown[];
+    return rows.length > 0;
+  }
+
+  private async refresh(studentId: string, reason: string, change: AppliedRecordChange | undefined): Promise<{ takenIn: boolean; portfolio: PortfolioResponse | null }> {
     const everything: DataScope = { all: true, schoolIds: [], classIds: [], studentIds: [] };
     const remark = reason.slice(0, 500);
+    if (change && (await this.isChangeApplied(change))) return { takenIn: false, portfolio: null };
     const [latest] = (await this.dataSource.query('SELECT id, status FROM portfolios WHERE student_id = $1 ORDER BY version DESC LIMIT 1', [studentId])) as Row[];
-    if (!latest) return null;
-    if (latest.status === 'sealed') return this.reopen(everything, latest.id as string, remark, null);
+    if (!latest) {
+      // No portfolio yet: the first compile will include the change; the ledger notes it was heard.
+      const takenIn = change ? await this.dataSource.transaction((manager) => takeInChange(manager, change)) : true;
+      return { takenIn, portfolio: null };
+    }
+    if (latest.status === 'sealed') return { takenIn: true, portfolio: await this.reopen(everything, latest.id as string, remark, null, change) };
     const student = await this.loadStudent(null, studentId);
     const compiled = await this.compileContent(student);
     const id = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`wuyu.portfolio.${studentId}`]);
       const [open] = (await manager.query(`SELECT id, status FROM portfolios WHERE student_id = $1 AND status <> 'sealed' FOR UPDATE`, [studentId])) as Row[];
       if (!open) return null; // sealed in the meantime: the caller may retry, which reopens it
+      if (change && !(await takeInChange(manager, change))) throw new ChangeAlreadyApplied();
       await manager.query(
         `UPDATE portfolios SET status = 'compiled', content = $2, dimension_levels = $3, compiled_at = now(), compiled_by = NULL,
            student_confirmed_at = NULL, student_confirmed_by = NULL, class_teacher_comment = NULL, commented_at = NULL, commented_by = NULL,
@@ -304,7 +355,7 @@ export class PortfoliosService {
       await recordEvent(manager, open.id as string, 'reset', open.status as PortfolioStatus, 'compiled', null, remark);
       return open.id as string;
     });
-    return id === null ? this.refreshForChangedRecord(studentId, reason) : this.get({ full: everything, sealedOnly: everything }, id);
+    return id === null ? this.refresh(studentId, reason, change) : { takenIn: true, portfolio: await this.get({ full: everything, sealedOnly: everything }, id) };
   }
 
   private async lockForTransition(manager: EntityManager, scope: DataScope, id: string, action: Action): Promise<Row> {

@@ -10,6 +10,8 @@ import { ActivityRecord } from '../../intake/entities/activity-record.entity';
 @Entity({ name: 'activity_record_transitions' })
 @Index('ix_activity_record_transitions_record', ['activityRecordId', 'at'])
 @Index('ix_activity_record_transitions_student_action', ['studentId', 'action', 'at'])
+// changesSince: the few amend/revoke steps among many (the portfolio hook's replay, ADR 0815).
+@Index('ix_activity_record_transitions_action_at', ['action', 'at'])
 export class ActivityRecordTransition {
   @PrimaryGeneratedColumn('uuid')
   id: string;
