@@ -21,6 +21,7 @@ import { type DataScope, isSchoolInScope, studentInScopeSql } from '../auth/data
 import { JobsService } from '../jobs/jobs.service';
 import type { JobHandler } from '../jobs/jobs.worker';
 import { JobsWorker } from '../jobs/jobs.worker';
+import { ModelRuns } from '../jobs/model-runs';
 import type { CreateGraduationRunDto, CreateTermRunDto, ListRunsQueryDto, RunResultsQueryDto } from './dto/run.dto';
 import { EvaluationRubric } from './entities/evaluation-rubric.entity';
 import { EvaluationResult } from './entities/evaluation-result.entity';
@@ -98,12 +99,25 @@ interface ResultRow {
  */
 @Injectable()
 export class EvaluationRunsService {
+  /** Row-then-job queueing, listing, reading and the job's run bookkeeping, shared with growth runs. */
+  private readonly runs: ModelRuns<EvaluationRun>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly rubrics: RubricsService,
-    private readonly jobs: JobsService,
-    private readonly worker: JobsWorker,
-  ) {}
+    jobs: JobsService,
+    worker: JobsWorker,
+  ) {
+    this.runs = new ModelRuns(dataSource, jobs, worker, {
+      entity: EvaluationRun,
+      table: 'evaluation_runs',
+      jobType: EVALUATION_JOB,
+      notFound: (id) => evaluationNotFound('evaluation run', '评价运行', id),
+      notFinished: (run) => new EvaluationError('RUN_NOT_FINISHED', `evaluation run ${run.id} is ${run.state}; it has no results`, `评价运行${run.id}尚无结果（状态：${run.state}）`),
+      runOfJobMissing: (jobId) => new EvaluationError('NOT_FOUND', `the evaluation run of job ${jobId} was not found`, `未找到任务${jobId}对应的评价运行`),
+      knownError: (error) => (error instanceof EvaluationError ? error : undefined),
+    });
+  }
 
   async enqueueTermRun(dto: CreateTermRunDto, actorUserId: string): Promise<EvaluationRun> {
     const [term] = (await this.dataSource.query('SELECT school_year FROM terms WHERE id = $1', [dto.termId])) as { school_year: string }[];
@@ -157,29 +171,19 @@ export class EvaluationRunsService {
     });
     if (!run.created) return run.run;
     // The run row is committed first, so a worker that claims the job at once always finds it.
-    const job = await this.jobs.enqueue(EVALUATION_JOB, { runId: run.run.id }, { createdBy: actorUserId });
-    await this.dataSource.getRepository(EvaluationRun).update({ id: run.run.id }, { jobId: job.id });
-    run.run.jobId = job.id;
-    this.worker.kick();
-    return run.run;
+    return this.runs.queueJob(run.run, actorUserId);
   }
 
-  async listRuns(query: ListRunsQueryDto): Promise<Page<EvaluationRun>> {
-    const { page, pageSize, skip, take } = pageWindow(query);
-    const [items, total] = await this.dataSource.getRepository(EvaluationRun).findAndCount({ order: { createdAt: 'DESC', id: 'ASC' }, skip, take });
-    return { items, page, pageSize, total };
+  listRuns(query: ListRunsQueryDto): Promise<Page<EvaluationRun>> {
+    return this.runs.list(query);
   }
 
-  async getRun(id: string): Promise<EvaluationRun> {
-    const run = await this.dataSource.getRepository(EvaluationRun).findOneBy({ id });
-    if (!run) throw evaluationNotFound('evaluation run', '评价运行', id);
-    return run;
+  getRun(id: string): Promise<EvaluationRun> {
+    return this.runs.get(id);
   }
 
-  private async finishedRun(id: string): Promise<EvaluationRun> {
-    const run = await this.getRun(id);
-    if (run.state !== 'succeeded') throw new EvaluationError('RUN_NOT_FINISHED', `evaluation run ${id} is ${run.state}; it has no results`, `评价运行${id}尚无结果（状态：${run.state}）`);
-    return run;
+  private finishedRun(id: string): Promise<EvaluationRun> {
+    return this.runs.finished(id);
   }
 
   /**
@@ -275,27 +279,11 @@ export class EvaluationRunsService {
   // ───────────── the job ─────────────
 
   jobHandler(): JobHandler {
-    return async (job, progress) => {
-      const { runId } = job.payload as { runId?: string };
-      const run = runId ? await this.dataSource.getRepository(EvaluationRun).findOneBy({ id: runId }) : null;
-      if (!run) throw new EvaluationError('NOT_FOUND', `the evaluation run of job ${job.id} was not found`, `未找到任务${job.id}对应的评价运行`);
-      try {
-        await this.dataSource.query(`UPDATE evaluation_runs SET state = 'running' WHERE id = $1`, [run.id]);
-        await progress(0, 3);
-        const outcome = run.kind === 'term' ? await this.executeTermRun(run, progress) : await this.executeGraduationRun(run, progress);
-        return { result: { runId: run.id, ...outcome } };
-      } catch (error) {
-        const known = error instanceof EvaluationError ? error : undefined;
-        const failure = {
-          code: known?.code ?? 'JOB_FAILED',
-          message: known?.message ?? 'the run failed unexpectedly; see the server log',
-          messageZh: known?.messageZh ?? '运行意外失败，请查看服务器日志',
-        };
-        await this.dataSource.query(`UPDATE evaluation_runs SET state = 'failed', error = $2::jsonb, finished_at = now() WHERE id = $1`, [run.id, JSON.stringify(failure)]);
-        if (known) return { result: { runId: run.id }, failed: failure };
-        throw error;
-      }
-    };
+    return this.runs.jobHandler(async (run, progress) => {
+      await progress(0, 3);
+      const outcome = run.kind === 'term' ? await this.executeTermRun(run, progress) : await this.executeGraduationRun(run, progress);
+      return { runId: run.id, ...outcome };
+    });
   }
 
   private async compiledRubric(rubricId: string): Promise<{ rubric: EvaluationRubric; compiled: CompiledRubric }> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { pageWindow, type Page } from '../../common/http/pagination';
+import type { Page } from '../../common/http/pagination';
 import { defaultGrowthThreads, fitGrowthInWorkers } from '../../cli/sgp/fit-growth-in-workers';
 import {
   checkGrowthCoefficientSet,
@@ -22,6 +22,7 @@ import { type DataScope, isSchoolInScope, studentInScopeSql } from '../auth/data
 import { JobsService } from '../jobs/jobs.service';
 import type { JobHandler } from '../jobs/jobs.worker';
 import { JobsWorker } from '../jobs/jobs.worker';
+import { ModelRuns } from '../jobs/model-runs';
 import type { CreateGrowthRunDto, GrowthOccasionDto, ListGrowthRunsQueryDto } from './dto/growth-run.dto';
 import { type GrowthOccasion, GrowthRun } from './entities/growth-run.entity';
 import { GrowthStudentResult } from './entities/growth-student-result.entity';
@@ -158,11 +159,24 @@ const occasionLabel = (o: GrowthOccasion) => o.schoolYear ?? `${o.termId}${o.occ
  */
 @Injectable()
 export class GrowthService {
+  /** Row-then-job queueing, listing, reading and the job's run bookkeeping, shared with evaluation runs. */
+  private readonly runs: ModelRuns<GrowthRun>;
+
   constructor(
     private readonly dataSource: DataSource,
-    private readonly jobs: JobsService,
-    private readonly worker: JobsWorker,
-  ) {}
+    jobs: JobsService,
+    worker: JobsWorker,
+  ) {
+    this.runs = new ModelRuns(dataSource, jobs, worker, {
+      entity: GrowthRun,
+      table: 'growth_runs',
+      jobType: GROWTH_JOB,
+      notFound: (id) => growthNotFound('growth run', '增长运行', id),
+      notFinished: (run) => new GrowthError('RUN_NOT_FINISHED', `growth run ${run.id} is ${run.state}; it has no results`, `增长运行${run.id}尚无结果（状态：${run.state}）`),
+      runOfJobMissing: (jobId) => new GrowthError('NOT_FOUND', `the growth run of job ${jobId} was not found`, `未找到任务${jobId}对应的增长运行`),
+      knownError: (error) => (error instanceof GrowthError ? error : error instanceof ScoringInputError ? new GrowthError('SCORING_INPUT', error.message, `增长百分位无法计算：${error.message}`) : undefined),
+    });
+  }
 
   /** Validates the run (indicator numeric, occasions distinct and recorded), then queues its job. */
   async enqueueRun(dto: CreateGrowthRunDto, actorUserId: string): Promise<GrowthRun> {
@@ -210,11 +224,7 @@ export class GrowthService {
         createdBy: actorUserId,
       }),
     );
-    const job = await this.jobs.enqueue(GROWTH_JOB, { runId: run.id }, { createdBy: actorUserId });
-    await repository.update({ id: run.id }, { jobId: job.id });
-    run.jobId = job.id;
-    this.worker.kick();
-    return run;
+    return this.runs.queueJob(run, actorUserId);
   }
 
   /** A numeric catalogue indicator (or a derived total) with records at every occasion, or 400. */
@@ -256,22 +266,16 @@ export class GrowthService {
     }
   }
 
-  async listRuns(query: ListGrowthRunsQueryDto): Promise<Page<GrowthRun>> {
-    const { page, pageSize, skip, take } = pageWindow(query);
-    const [items, total] = await this.dataSource.getRepository(GrowthRun).findAndCount({ order: { createdAt: 'DESC', id: 'ASC' }, skip, take });
-    return { items, page, pageSize, total };
+  listRuns(query: ListGrowthRunsQueryDto): Promise<Page<GrowthRun>> {
+    return this.runs.list(query);
   }
 
-  async getRun(id: string): Promise<GrowthRun> {
-    const run = await this.dataSource.getRepository(GrowthRun).findOneBy({ id });
-    if (!run) throw growthNotFound('growth run', '增长运行', id);
-    return run;
+  getRun(id: string): Promise<GrowthRun> {
+    return this.runs.get(id);
   }
 
-  private async finishedRun(id: string): Promise<GrowthRun> {
-    const run = await this.getRun(id);
-    if (run.state !== 'succeeded') throw new GrowthError('RUN_NOT_FINISHED', `growth run ${id} is ${run.state}; it has no results`, `增长运行${id}尚无结果（状态：${run.state}）`);
-    return run;
+  private finishedRun(id: string): Promise<GrowthRun> {
+    return this.runs.finished(id);
   }
 
   /** The school summaries the viewer may see (bureau: all; a school: its own). Shrinkage used every school. */
@@ -376,28 +380,11 @@ export class GrowthService {
   // ───────────── the job ─────────────
 
   jobHandler(): JobHandler {
-    return async (job, progress) => {
-      const { runId } = job.payload as { runId?: string };
-      const run = runId ? await this.dataSource.getRepository(GrowthRun).findOneBy({ id: runId }) : null;
-      if (!run) throw new GrowthError('NOT_FOUND', `the growth run of job ${job.id} was not found`, `未找到任务${job.id}对应的增长运行`);
-      try {
-        return await this.execute(run, progress);
-      } catch (error) {
-        const known = error instanceof GrowthError ? error : error instanceof ScoringInputError ? new GrowthError('SCORING_INPUT', error.message, `增长百分位无法计算：${error.message}`) : undefined;
-        const failure = {
-          code: known?.code ?? 'JOB_FAILED',
-          message: known?.message ?? 'the run failed unexpectedly; see the server log',
-          messageZh: known?.messageZh ?? '运行意外失败，请查看服务器日志',
-        };
-        await this.dataSource.query(`UPDATE growth_runs SET state = 'failed', error = $2::jsonb, finished_at = now() WHERE id = $1`, [run.id, JSON.stringify(failure)]);
-        if (known) return { result: { runId: run.id }, failed: failure };
-        throw error;
-      }
-    };
+    return this.runs.jobHandler((run, progress) => this.execute(run, progress));
   }
 
-  private async execute(run: GrowthRun, progress: (done: number, total: number | null) => Promise<void>) {
-    await this.dataSource.query(`UPDATE growth_runs SET state = 'running' WHERE id = $1`, [run.id]);
+  /** Runs a growth run (already marked running by the shared bookkeeping) and returns the job's result. */
+  private async execute(run: GrowthRun, progress: (done: number, total: number | null) => Promise<void>): Promise<Record<string, unknown>> {
     // Steps: the read, each (order, τ chain) fit, the scoring, the write; the total is known once the orders are.
     await progress(0, null);
     // One snapshot for the whole read.
@@ -473,6 +460,6 @@ export class GrowthService {
       );
     });
     await progress(total, total);
-    return { result: { runId: run.id, inputHash: input.inputHash, orders: coefficients.matrices.length, ...summary } };
+    return { runId: run.id, inputHash: input.inputHash, orders: coefficients.matrices.length, ...summary };
   }
 }
