@@ -2,11 +2,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { loadConfig } from '../../src/config/app-config';
+import { pendingSchemaChanges } from '../../src/database/data-source';
 import { EVERYTHING, type DataScope } from '../../src/modules/auth/data-scope';
+import type { FitnessAggregateQueryDto } from '../../src/modules/fitness/dto/fitness.dto';
+import { FitnessAggregatesService } from '../../src/modules/fitness/fitness-aggregates.service';
+import { FitnessResultsService } from '../../src/modules/fitness/fitness-results.service';
 import { ImportsService } from '../../src/modules/imports/imports.service';
 import { RecordsService } from '../../src/modules/intake/records.service';
 import { TermRecordEntryService } from '../../src/modules/intake/term-record-entry.service';
 import { createRecordWorld, type RecordWorld } from '../helpers/record-fixtures';
+import { studentNumber } from '../helpers/roster-builders';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'imports');
@@ -71,8 +76,10 @@ describe('term_records partitions: old school years cost nothing in daily querie
     }
     await db.dataSource.query('ANALYZE term_records');
     jest.spyOn(PostgresQueryRunner.prototype, 'query').mockImplementation(async function (this: PostgresQueryRunner, sql: string, parameters?: unknown[], structured?: boolean) {
-      if (capture && /\bterm_records\b/.test(sql) && /^\s*(WITH|SELECT|INSERT|UPDATE|DELETE)\b/i.test(sql)) {
-        const [{ 'QUERY PLAN': plan }] = (await originalQuery.call(this, `EXPLAIN (FORMAT JSON) ${sql}`, parameters)) as { 'QUERY PLAN': unknown }[];
+      // A cursor's query (DECLARE … CURSOR FOR <query>) is explained as that query.
+      const explained = sql.replace(/^\s*DECLARE\s+\S+\s+(NO\s+SCROLL\s+)?CURSOR\s+FOR\s+/i, '');
+      if (capture && /\bterm_records\b/.test(sql) && /^\s*(WITH|SELECT|INSERT|UPDATE|DELETE)\b/i.test(explained)) {
+        const [{ 'QUERY PLAN': plan }] = (await originalQuery.call(this, `EXPLAIN (FORMAT JSON) ${explained}`, parameters)) as { 'QUERY PLAN': unknown }[];
         plans.push({ sql, partitions: partitionsOf(plan) });
       }
       return originalQuery.call(this, sql, parameters, structured as false);
@@ -129,6 +136,27 @@ describe('term_records partitions: old school years cost nothing in daily querie
     expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM record_versions WHERE record_kind = 'term_record'`)).toEqual([{ n: 1 }]);
   });
 
+  it('a fitness import with 补测 rows (the one-retest-per-year check, the merge) reads the file’s school year only', async () => {
+    const [classA] = [world.classA];
+    for (const [suffix, name] of [['921', '陈静'], ['922', '刘洋'], ['923', '杨丽'], ['924', '黄敏']]) {
+      const [{ id }] = await db.dataSource.query(
+        `INSERT INTO students (student_number, name, sex_code, birth_date, ethnicity_code, school_id) VALUES ($1, $2, '2', '2011-03-05', '01', $3) RETURNING id`,
+        [studentNumber('20110305', suffix), name, world.schoolA],
+      );
+      await db.dataSource.query(`INSERT INTO enrolments (student_id, class_id, term_id, school_id) VALUES ($1, $2, $3, $4)`, [id, classA, world.term1, world.schoolA]);
+    }
+    const imports = new ImportsService(db.dataSource, loadConfig({}));
+    const scope: DataScope = { all: false, schoolIds: [world.schoolA], classIds: [], studentIds: [] };
+    const file = fs.readFileSync(path.join(FIXTURES, 'ok', 'fitness-retest.csv'));
+    let report: { committed?: boolean } = {};
+    const captured = await plansOf(async () => {
+      report = await imports.run('fitness', file, 'fitness-retest.csv', { dryRun: false, context: { scope, actorUserId: USER } });
+    });
+    expect(report.committed).toBe(true);
+    expect(captured.some((plan) => /min\(t2\.code\)/.test(plan.sql))).toBe(true); // the retest check ran
+    expectOnly(captured, ['term_records_2024_2025_1', 'term_records_2024_2025_2']);
+  });
+
   it('the record lists by student and term, and by school, term and indicator, read that term only', async () => {
     const records = new RecordsService(db.dataSource);
     const [math] = await db.dataSource.query(`SELECT id FROM indicators WHERE code = 'academic.exam.math'`);
@@ -166,6 +194,22 @@ describe('term_records partitions: old school years cost nothing in daily querie
     expect(await db.dataSource.query(`SELECT numeric_value::text AS value, version FROM term_records WHERE id = $1`, [id])).toEqual([{ value: '93', version: 2 }]);
   });
 
+  it('the fitness report (freshness check, recompute of the year, vision) reads its year and the year before only', async () => {
+    await db.dataSource.query(
+      `INSERT INTO term_records (school_id, student_id, term_id, indicator_id, numeric_value, source)
+       SELECT $1, s.id, $2, i.id, CASE i.code WHEN 'physical.fitness.height_cm' THEN 150 WHEN 'physical.fitness.weight_kg' THEN 42 ELSE 4.9 END, 'school_import'
+       FROM unnest($3::uuid[]) s(id), indicators i WHERE i.code IN ('physical.fitness.height_cm', 'physical.fitness.weight_kg', 'physical.vision.left')`,
+      [world.schoolA, world.term1, [world.students.s1, world.students.s2]],
+    );
+    const results = new FitnessResultsService(db.dataSource);
+    const aggregates = new FitnessAggregatesService(db.dataSource, results);
+    const captured = await plansOf(() => aggregates.fitness(EVERYTHING, { level: 'city', schoolYear: '2024-2025' } as FitnessAggregateQueryDto));
+    expect(captured.some((plan) => /INSERT INTO fitness_result_sets/.test(plan.sql))).toBe(true); // the year was recomputed
+    expect(captured.some((plan) => /^\s*DECLARE/.test(plan.sql))).toBe(true); // its records read through the cursor
+    expectOnly(captured, ['term_records_2024_2025_1', 'term_records_2024_2025_2', 'term_records_2023_2024_1', 'term_records_2023_2024_2']);
+    expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM fitness_results WHERE school_year = '2024-2025' AND student_id = ANY($1::uuid[])`, [[world.students.s1, world.students.s2]])).toEqual([{ n: 2 }]);
+  });
+
   it('a term inserted without its trigger still takes records (DEFAULT partition); creating its partition moves them', async () => {
     const runner = db.dataSource.createQueryRunner();
     await runner.connect();
@@ -185,6 +229,41 @@ describe('term_records partitions: old school years cost nothing in daily querie
     await db.dataSource.query('SELECT term_records_ensure_partition($1)', [termId]);
     expect(await db.dataSource.query('SELECT tableoid::regclass::text AS partition FROM term_records WHERE term_id = $1', [termId])).toEqual([{ partition: 'term_records_2025_2026_1' }]);
     expect(await db.dataSource.query('SELECT count(*)::int AS n FROM term_records_default')).toEqual([{ n: 0 }]);
+  });
+
+  it('the migration converts a table holding rows, and its down converts them back, row for row', async () => {
+    const fresh = await createTestDatabase();
+    const digest = async () =>
+      (await fresh.dataSource.query(`SELECT count(*)::int AS n, md5(coalesce(string_agg(r::text, ',' ORDER BY r.id), '')) AS md5 FROM term_records r`)) as { n: number; md5: string }[];
+    const applied = async () => ((await fresh.dataSource.query('SELECT name FROM schema_migrations')) as { name: string }[]).map((row) => row.name);
+    const isPartitioned = async () => (await fresh.dataSource.query(`SELECT relkind FROM pg_class WHERE oid = 'term_records'::regclass`))[0].relkind === 'p';
+    try {
+      while ((await applied()).includes('PartitionTermRecords1795950100000')) await fresh.dataSource.undoLastMigration({ transaction: 'each' });
+      expect(await isPartitioned()).toBe(false);
+      const terms = ['2023-2024-1', '2023-2024-2', '2024-2025-1'];
+      for (const [index, code] of terms.entries()) {
+        await fresh.dataSource.query(`INSERT INTO terms (code, school_year, term_number, start_date, end_date) VALUES ($1, $2, $3, $4, $5)`, [code, code.slice(0, 9), Number(code.slice(10)), `202${3 + index}-09-01`, `202${4 + index}-01-20`]);
+      }
+      await fresh.dataSource.query(
+        `INSERT INTO term_records (school_id, student_id, term_id, indicator_id, occasion_key, numeric_value, text_value, marker, source, version)
+         SELECT gen_random_uuid(), gen_random_uuid(), t.id, i.id, '', CASE WHEN n % 7 = 0 THEN NULL ELSE n % 100 END, NULL, CASE WHEN n % 7 = 0 THEN 'absent' END, 'school_import', 1 + n % 3
+         FROM terms t, (SELECT id FROM indicators WHERE code LIKE 'academic.exam.%' ORDER BY code LIMIT 3) i, generate_series(1, 300) n`,
+      );
+      const before = await digest();
+      expect(before[0].n).toBe(2700);
+      await fresh.dataSource.runMigrations({ transaction: 'each' });
+      expect(await isPartitioned()).toBe(true);
+      expect(await digest()).toEqual(before);
+      expect(await fresh.dataSource.query(`SELECT tableoid::regclass::text AS partition, count(*)::int AS n FROM term_records GROUP BY 1 ORDER BY 1`)).toEqual(
+        terms.map((code) => ({ partition: `term_records_${code.replace(/-/g, '_')}`, n: 900 })),
+      );
+      expect(await pendingSchemaChanges(fresh.dataSource)).toEqual([]);
+      while ((await applied()).includes('PartitionTermRecords1795950100000')) await fresh.dataSource.undoLastMigration({ transaction: 'each' });
+      expect(await isPartitioned()).toBe(false);
+      expect(await digest()).toEqual(before);
+    } finally {
+      await fresh.drop();
+    }
   });
 
   it('two terms created at once in two transactions both get their partitions', async () => {

@@ -14,7 +14,7 @@ import { type DataScope, isSchoolInScope } from '../auth/data-scope';
 import type { AggregateLevel, FitnessAggregateQueryDto } from './dto/fitness.dto';
 import type { AggregateUnit, FitnessAggregateGroup, FitnessAggregatesResponse, MyopiaGroup, MyopiaResponse } from './dto/fitness.response';
 import type { FitnessResultStatus } from './entities/fitness-result.entity';
-import { FITNESS_STANDARD_VERSION, FitnessResultsService } from './fitness-results.service';
+import { FITNESS_STANDARD_VERSION, FitnessResultsService, termIdsOfSchoolYears } from './fitness-results.service';
 import { checkSchoolYear, FitnessError, previousSchoolYear } from './fitness.errors';
 
 /** One enrolled student of a school year (latest enrolment), with the stored result and the screening. */
@@ -162,7 +162,7 @@ export class FitnessAggregatesService {
        vision AS (
          SELECT DISTINCT ON (r.student_id, i.code) r.student_id, i.code, r.numeric_value::float8 AS value
          FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id
-         WHERE t.school_year = $1 AND i.code IN ('physical.vision.left', 'physical.vision.right')
+         WHERE t.school_year = $1 AND r.term_id = ANY($2::uuid[]) AND i.code IN ('physical.vision.left', 'physical.vision.right')
          ORDER BY r.student_id, i.code, t.term_number DESC)
        SELECT en.student_id, en.school_id, sc.code AS school_code, sc.name AS school_name, en.class_id, c.name AS class_name, c.grade_code,
               sc.region_id, rg.code AS region_code, rg.name AS region_name, st.sex_code, fr.status, fr.total::float8 AS total,
@@ -175,7 +175,7 @@ export class FitnessAggregatesService {
        LEFT JOIN fitness_results fr ON fr.student_id = en.student_id AND fr.school_year = $1
        LEFT JOIN vision left_eye ON left_eye.student_id = en.student_id AND left_eye.code = 'physical.vision.left'
        LEFT JOIN vision right_eye ON right_eye.student_id = en.student_id AND right_eye.code = 'physical.vision.right'`,
-      [schoolYear],
+      [schoolYear, await termIdsOfSchoolYears(this.dataSource, [schoolYear])],
     )) as RosterRow[];
   }
 }

@@ -238,6 +238,16 @@ function toResponse(row: Row): FitnessResultResponse {
 }
 
 /**
+ * The ids of these school years' terms. term_records is partitioned by term (ADR 1010): a
+ * constant list of term ids (`r.term_id = ANY($n)`) lets the planner read only those partitions,
+ * where a filter through the joined terms table (`t.school_year = $1`) would read every year's.
+ */
+export async function termIdsOfSchoolYears(manager: EntityManager | DataSource, schoolYears: readonly string[]): Promise<string[]> {
+  const [{ ids }] = (await manager.query(`SELECT coalesce(array_agg(id), '{}') AS ids FROM terms WHERE school_year = ANY($1::varchar[])`, [schoolYears])) as { ids: string[] }[];
+  return ids;
+}
+
+/**
  * Stored fitness year results (ADR 0501): computed from the fitness raw measurements in
  * term_records by the scoring core, per school × school year, and recomputed whenever those
  * records changed since (checked before every read) or on request.
@@ -262,19 +272,20 @@ export class FitnessResultsService {
       // The watermark first: data read afterwards is at least as new, so a change committed in
       // between is caught by the next freshness check rather than lost.
       await manager.query(`DELETE FROM fitness_result_sets WHERE school_year = $1 ${schoolIds === null ? '' : 'AND school_id = ANY($2::uuid[])'}`, params);
+      const inYear = `r.term_id = ANY($${params.push(await termIdsOfSchoolYears(manager, [schoolYear]))}::uuid[])`;
       await manager.query(
         `INSERT INTO fitness_result_sets (school_id, school_year, source_count, source_updated_at, standard_version, computed_at)
          SELECT r.school_id, $1::varchar, count(*)::int, max(r.updated_at), $${params.length + 1}::varchar, now()
          FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id
-         WHERE t.school_year = $1::varchar AND i.code LIKE ${FITNESS_CODE_LIKE} ${atSchools}
+         WHERE t.school_year = $1::varchar AND ${inYear} AND i.code LIKE ${FITNESS_CODE_LIKE} ${atSchools}
          GROUP BY r.school_id`,
         [...params, FITNESS_STANDARD_VERSION],
       );
-      const students = schoolIds === null ? '' : `AND r.student_id IN (SELECT r.student_id FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id WHERE t.school_year = $1 AND i.code LIKE ${FITNESS_CODE_LIKE} ${atSchools})`;
+      const students = schoolIds === null ? '' : `AND r.student_id IN (SELECT r.student_id FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id WHERE t.school_year = $1 AND ${inYear} AND i.code LIKE ${FITNESS_CODE_LIKE} ${atSchools})`;
       // Replace what was stored: the year's results of these students and of these schools (all of the year's when null).
       await manager.query(
-        `DELETE FROM fitness_results r0 WHERE r0.school_year = $1 ${schoolIds === null ? '' : `AND (r0.student_id IN (SELECT r.student_id FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id WHERE t.school_year = $1 AND i.code LIKE ${FITNESS_CODE_LIKE} ${atSchools}) OR r0.school_id = ANY($2::uuid[]))`}`,
-        params,
+        `DELETE FROM fitness_results r0 WHERE r0.school_year = $1 ${schoolIds === null ? '' : `AND (r0.student_id IN (SELECT r.student_id FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id WHERE t.school_year = $1 AND ${inYear} AND i.code LIKE ${FITNESS_CODE_LIKE} ${atSchools}) OR r0.school_id = ANY($2::uuid[]))`}`,
+        schoolIds === null ? [schoolYear] : params,
       );
       // The records are read through a cursor in student order, a batch of students at a time
       // (ADR 1020): a province's year (~35M records) never sits in memory at once.
@@ -284,7 +295,7 @@ export class FitnessResultsService {
          SELECT r.student_id, r.school_id, t.term_number, substr(i.code, ${FITNESS_CODE_PREFIX.length + 1}) AS input, r.numeric_value::float8 AS value, r.marker,
                 r.occasion_key, r.marker_reason
          FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id
-         WHERE t.school_year = $1 AND i.code LIKE ${FITNESS_CODE_LIKE} ${students}
+         WHERE t.school_year = $1 AND ${inYear} AND i.code LIKE ${FITNESS_CODE_LIKE} ${students}
          ORDER BY r.student_id, t.term_number DESC, r.occasion_key`,
         params,
       );
@@ -355,7 +366,7 @@ export class FitnessResultsService {
    */
   async ensureFresh(schoolYears: readonly string[] | null): Promise<void> {
     const params: unknown[] = [FITNESS_STANDARD_VERSION];
-    const years = schoolYears === null ? '' : `AND t.school_year = ANY($${params.push(schoolYears)}::varchar[])`;
+    const years = schoolYears === null ? '' : `AND t.school_year = ANY($${params.push(schoolYears)}::varchar[]) AND r.term_id = ANY($${params.push(await termIdsOfSchoolYears(this.dataSource, schoolYears))}::uuid[])`;
     const stale = (await this.dataSource.query(
       `WITH source AS (
          SELECT r.school_id, t.school_year, count(*)::int AS n, max(r.updated_at) AS latest

@@ -57,8 +57,10 @@ export class TermRecordEntryService {
       if (staged.occasion_key === FITNESS_RETEST_OCCASION) {
         const [other] = (await manager.query(
           `SELECT min(t.code) AS code FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id
-           WHERE r.student_id = $1 AND r.occasion_key = $2 AND t.school_year = $3 AND t.id <> $4 AND i.code LIKE 'physical.fitness.%'`,
-          [student.id, FITNESS_RETEST_OCCASION, term.school_year, term.id],
+           WHERE r.student_id = $1 AND r.occasion_key = $2 AND t.school_year = $3 AND t.id <> $4 AND i.code LIKE 'physical.fitness.%'
+             AND r.term_id = ANY($5::uuid[])`,
+          // The year's terms as a constant list: only their partitions are read (ADR 1010).
+          [student.id, FITNESS_RETEST_OCCASION, term.school_year, term.id, ((await manager.query('SELECT array_agg(id) AS ids FROM terms WHERE school_year = $1', [term.school_year])) as { ids: string[] }[])[0].ids],
         )) as { code: string | null }[];
         if (other.code !== null) {
           throw new IntakeError('RETEST_ALREADY_RECORDED', `the standard allows one 补测 (retest) per school year; this student already has a retest in ${other.code}`, `每学年只能补测一次，该学生已有${other.code}学期的补测成绩`, { otherTerm: other.code });

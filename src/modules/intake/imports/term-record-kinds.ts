@@ -429,6 +429,14 @@ function refineFitnessRow(records: StagedRecord[], cells: RowCells<FitnessColumn
 async function checkOneRetestPerYear(manager: EntityManager, staging: string, context: ImportContext, header: (key: FitnessColumn) => string, limit: number): Promise<{ problems: RowProblem[]; total: number }> {
   const params: unknown[] = [FITNESS_RETEST_OCCASION];
   const inScope = studentInScopeSql(context.scope, { studentIdColumn: 'st.id', schoolIdColumn: 'st.school_id' }, params);
+  // The terms of the file's school years as a constant list: term_records is partitioned by
+  // term (ADR 1010), and only such a list keeps the other years' partitions out of the plan.
+  const [{ term_ids: yearTermIds }] = (await manager.query(
+    `SELECT coalesce(array_agg(y.id), '{}') AS term_ids FROM terms y
+     WHERE y.school_year IN (SELECT t.school_year FROM terms t WHERE t.code IN (SELECT DISTINCT term_code FROM ${staging} WHERE occasion_key = $1))`,
+    [FITNESS_RETEST_OCCASION],
+  )) as { term_ids: string[] }[];
+  const yearTerms = `$${params.push(yearTermIds)}::uuid[]`;
   params.push(limit);
   const rows = (await manager.query(
     `WITH retests AS (
@@ -440,7 +448,7 @@ async function checkOneRetestPerYear(manager: EntityManager, staging: string, co
               COALESCE(
                 (SELECT min(o.term_code) FROM retests o WHERE o.student_id = r.student_id AND o.school_year = r.school_year AND o.term_code < r.term_code),
                 (SELECT min(t2.code) FROM term_records tr JOIN terms t2 ON t2.id = tr.term_id JOIN indicators i ON i.id = tr.indicator_id
-                 WHERE tr.student_id = r.student_id AND tr.occasion_key = $1 AND t2.school_year = r.school_year AND t2.code <> r.term_code AND i.code LIKE 'physical.fitness.%')
+                 WHERE tr.student_id = r.student_id AND tr.occasion_key = $1 AND tr.term_id = ANY(${yearTerms}) AND t2.school_year = r.school_year AND t2.code <> r.term_code AND i.code LIKE 'physical.fitness.%')
               ) AS other_term
        FROM retests r)
      SELECT row_number, term_code, other_term, count(*) OVER ()::int AS total FROM clashes WHERE other_term IS NOT NULL ORDER BY row_number LIMIT $${params.length}`,
