@@ -63,17 +63,21 @@ function toActivityRecord(row: Row): ActivityRecordResponse {
   };
 }
 
-const TERM_RECORD_SELECT = `
-  SELECT r.id, r.student_id, r.school_id, r.term_id, t.code AS term_code, r.indicator_id, i.code AS indicator_code, i.dimension, i.name_zh, i.name_en,
+const TERM_RECORD_COLUMNS = `r.id, r.student_id, r.school_id, r.term_id, t.code AS term_code, r.indicator_id, i.code AS indicator_code, i.dimension, i.name_zh, i.name_en,
          i.value_type, i.unit, i.retired_at, r.exam_type, r.occasion_date::text AS occasion_date, r.item_name, r.occasion_key, r.numeric_value, r.text_value,
-         r.marker, r.marker_reason, r.full_marks, r.attested_by, r.source, r.version, r.recorded_by, r.updated_at
-  FROM term_records r JOIN indicators i ON i.id = r.indicator_id JOIN terms t ON t.id = r.term_id`;
+         r.marker, r.marker_reason, r.full_marks, r.attested_by, r.source, r.version, r.recorded_by, r.updated_at`;
+const TERM_RECORD_FROM = `term_records r JOIN indicators i ON i.id = r.indicator_id JOIN terms t ON t.id = r.term_id`;
+const TERM_RECORD_SELECT = `
+  SELECT ${TERM_RECORD_COLUMNS}
+  FROM ${TERM_RECORD_FROM}`;
 
-const ACTIVITY_SELECT = `
-  SELECT a.id, a.student_id, a.school_id, a.term_id, t.code AS term_code, a.dimension, a.record_type, a.title, a.level, a.role,
+const ACTIVITY_COLUMNS = `a.id, a.student_id, a.school_id, a.term_id, t.code AS term_code, a.dimension, a.record_type, a.title, a.level, a.role,
          a.start_date::text AS start_date, a.end_date::text AS end_date, a.hours, a.location, a.organiser, a.award_rank, a.source, a.status,
-         a.review_remark, a.student_confirmed_at, a.version, a.recorded_by, a.updated_at
-  FROM activity_records a JOIN terms t ON t.id = a.term_id`;
+         a.review_remark, a.student_confirmed_at, a.version, a.recorded_by, a.updated_at`;
+const ACTIVITY_FROM = `activity_records a JOIN terms t ON t.id = a.term_id`;
+const ACTIVITY_SELECT = `
+  SELECT ${ACTIVITY_COLUMNS}
+  FROM ${ACTIVITY_FROM}`;
 
 /**
  * Reading term records and 写实记录, always through the caller's data scope (the one
@@ -97,7 +101,7 @@ export class RecordsService {
     if (query.dimension) add((n) => `i.dimension = $${n}`, query.dimension);
     if (query.indicatorId) add((n) => `r.indicator_id = $${n}`, query.indicatorId);
     if (query.classId) add((n) => `EXISTS (SELECT 1 FROM enrolments e WHERE e.student_id = r.student_id AND e.term_id = r.term_id AND e.class_id = $${n})`, query.classId);
-    return this.page(`${TERM_RECORD_SELECT} WHERE ${where.join(' AND ')}`, 't.code, i.dimension, i.code, r.occasion_key, r.student_id', params, query, toTermRecord);
+    return this.page({ alias: 'r', from: TERM_RECORD_FROM, columns: TERM_RECORD_COLUMNS, where: where.join(' AND '), orderBy: ['t.code', 'i.dimension', 'i.code', 'r.occasion_key', 'r.student_id'] }, params, query, toTermRecord);
   }
 
   async getTermRecord(scope: DataScope, id: string): Promise<TermRecordResponse> {
@@ -121,7 +125,7 @@ export class RecordsService {
     if (query.termId) add((n) => `a.term_id = $${n}`, query.termId);
     if (query.dimension) add((n) => `a.dimension = $${n}`, query.dimension);
     if (query.classId) add((n) => `EXISTS (SELECT 1 FROM enrolments e WHERE e.student_id = a.student_id AND e.term_id = a.term_id AND e.class_id = $${n})`, query.classId);
-    return this.page(`${ACTIVITY_SELECT} WHERE ${where.join(' AND ')}`, 't.code, a.start_date, a.title, a.id', params, query, toActivityRecord);
+    return this.page({ alias: 'a', from: ACTIVITY_FROM, columns: ACTIVITY_COLUMNS, where: where.join(' AND '), orderBy: ['t.code', 'a.start_date', 'a.title', 'a.id'] }, params, query, toActivityRecord);
   }
 
   async getActivityRecord(scope: DataScope, id: string): Promise<ActivityRecordResponse> {
@@ -142,10 +146,38 @@ export class RecordsService {
     return row;
   }
 
-  private async page<T>(sql: string, orderBy: string, params: unknown[], query: { page?: number; pageSize?: number }, map: (row: Row) => T): Promise<Page<T>> {
+  /**
+   * One page and the total in one pass over the matching rows (ADR 1031): the inner query sorts
+   * only the record ids and the sort keys, counting the rows with a window, and the page's 50
+   * rows are then fetched whole by primary key. The earlier count-then-page read a school's term
+   * (≈10,000 records) from the heap twice and sorted the wide rows. The order is unchanged
+   * (`orderBy`, its last key unique per record).
+   */
+  private async page<T>(
+    sql: { alias: string; from: string; columns: string; where: string; orderBy: string[] },
+    params: unknown[],
+    query: { page?: number; pageSize?: number },
+    map: (row: Row) => T,
+  ): Promise<Page<T>> {
     const { page, pageSize, skip, take } = pageWindow(query);
-    const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM (${sql}) counted`, params)) as { total: number }[];
-    const rows = (await this.dataSource.query(`${sql} ORDER BY ${orderBy} LIMIT ${take} OFFSET ${skip}`, params)) as Row[];
+    const keys = sql.orderBy.map((expression, index) => `${expression} AS k${index}`).join(', ');
+    const keyOrder = sql.orderBy.map((_, index) => `k${index}`).join(', ');
+    const rows = (await this.dataSource.query(
+      `WITH listed AS (
+         SELECT ${sql.alias}.id AS listed_id, count(*) OVER ()::int AS total_count, ${keys}
+           FROM ${sql.from} WHERE ${sql.where}
+          ORDER BY ${keyOrder} LIMIT ${take} OFFSET ${skip})
+       SELECT ${sql.columns}, listed.total_count
+         FROM listed JOIN ${sql.from} ON ${sql.alias}.id = listed.listed_id
+        ORDER BY ${sql.orderBy.map((_, index) => `listed.k${index}`).join(', ')}`,
+      params,
+    )) as Row[];
+    const total =
+      rows.length > 0
+        ? (rows[0].total_count as number)
+        : skip === 0
+          ? 0
+          : ((await this.dataSource.query(`SELECT count(*)::int AS total FROM ${sql.from} WHERE ${sql.where}`, params)) as { total: number }[])[0].total;
     return { items: rows.map(map), page, pageSize, total };
   }
 

@@ -106,8 +106,14 @@ export class AdmissionsService {
       LEFT JOIN LATERAL (SELECT * FROM portfolios sp WHERE sp.student_id = a.student_id AND sp.status = 'sealed' ORDER BY sp.version DESC LIMIT 1) p ON TRUE
       WHERE ${where.join(' AND ')}`;
     const { page, pageSize, skip, take } = pageWindow(query);
-    const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM (${sql}) counted`, params)) as { total: number }[];
-    const rows = (await this.dataSource.query(`${sql} ORDER BY ${orderBy(query.sort ?? 'levels')}, s.id, a.id LIMIT ${take} OFFSET ${skip}`, params)) as Row[];
+    // One statement for the page and the total (the window count is taken before LIMIT): the
+    // list is sorted over every matching application anyway, so a separate count ran the joins twice.
+    const rows = (await this.dataSource.query(
+      `SELECT listed.*, count(*) OVER ()::int AS total_count FROM (${sql}) listed ORDER BY ${orderBy(query.sort ?? 'levels', 'listed')}, listed.student_id, listed.application_id LIMIT ${take} OFFSET ${skip}`,
+      params,
+    )) as Row[];
+    const total =
+      rows.length > 0 ? (rows[0].total_count as number) : skip === 0 ? 0 : ((await this.dataSource.query(`SELECT count(*)::int AS total FROM (${sql}) counted`, params)) as { total: number }[])[0].total;
     return {
       items: rows.map((row) => ({
         applicationId: row.application_id as string,
@@ -134,15 +140,15 @@ export class AdmissionsService {
 }
 
 /** `levels` best first, a dimension A first (no result last), `appliedOn` latest first, `name` A–Z; `-key` reverses. */
-function orderBy(sort: string): string {
+function orderBy(sort: string, alias: string): string {
   const reverse = sort.startsWith('-');
   const key = reverse ? sort.slice(1) : sort;
   const direction = (natural: 'ASC' | 'DESC') => (reverse ? (natural === 'ASC' ? 'DESC' : 'ASC') : natural);
-  if (key === 'levels') return `level_points ${direction('DESC')}`;
-  if (key === 'appliedOn') return `a.applied_on ${direction('DESC')}`;
-  if (key === 'name') return `s.name ${direction('ASC')}`;
-  if ((DIMENSIONS as readonly string[]).includes(key)) return `(p.dimension_levels ->> '${key}') ${direction('ASC')} NULLS LAST`;
-  return 'level_points DESC';
+  if (key === 'levels') return `${alias}.level_points ${direction('DESC')}`;
+  if (key === 'appliedOn') return `${alias}.applied_on::date ${direction('DESC')}`;
+  if (key === 'name') return `${alias}.student_name ${direction('ASC')}`;
+  if ((DIMENSIONS as readonly string[]).includes(key)) return `(${alias}.levels ->> '${key}') ${direction('ASC')} NULLS LAST`;
+  return `${alias}.level_points DESC`;
 }
 
 function checkPeriod(opensOn: string, closesOn: string): void {
