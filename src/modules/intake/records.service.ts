@@ -149,7 +149,8 @@ export class RecordsService {
   /**
    * One page and the total in one pass over the matching rows (ADR 1031): the inner query sorts
    * only the record ids and the sort keys, counting the rows with a window, and the page's 50
-   * rows are then fetched whole by primary key. The earlier count-then-page read a school's term
+   * rows are then fetched whole by primary key (id and term: term_records is partitioned by
+   * term, so each row is looked up in its own partition only). The earlier count-then-page read a school's term
    * (≈10,000 records) from the heap twice and sorted the wide rows. The order is unchanged
    * (`orderBy`, its last key unique per record).
    */
@@ -164,11 +165,11 @@ export class RecordsService {
     const keyOrder = sql.orderBy.map((_, index) => `k${index}`).join(', ');
     const rows = (await this.dataSource.query(
       `WITH listed AS (
-         SELECT ${sql.alias}.id AS listed_id, count(*) OVER ()::int AS total_count, ${keys}
+         SELECT ${sql.alias}.id AS listed_id, ${sql.alias}.term_id AS listed_term_id, count(*) OVER ()::int AS total_count, ${keys}
            FROM ${sql.from} WHERE ${sql.where}
           ORDER BY ${keyOrder} LIMIT ${take} OFFSET ${skip})
        SELECT ${sql.columns}, listed.total_count
-         FROM listed JOIN ${sql.from} ON ${sql.alias}.id = listed.listed_id
+         FROM listed JOIN ${sql.from} ON ${sql.alias}.id = listed.listed_id AND ${sql.alias}.term_id = listed.listed_term_id
         ORDER BY ${sql.orderBy.map((_, index) => `listed.k${index}`).join(', ')}`,
       params,
     )) as Row[];
