@@ -303,6 +303,100 @@ describe('term-record imports (streaming + COPY, real PostgreSQL)', () => {
     expect(history).toEqual([{ version: 1, value: 50, n: 84 }, { version: 2, value: last === 70 ? 90 : 70, n: 84 }]);
   });
 
+  describe('committed in parts while the file is read (ADR 0420)', () => {
+    const CITY: DataScope = { all: true, schoolIds: [], classIds: [], studentIds: [] };
+    const SUBJECTS = ['语文', '数学', '英语', '物理'];
+    /** One line per student × subject, in the given student order: 4 lines per student. */
+    const scoreFile = (students: string[], date: string, value: (student: number, subject: number) => string) => {
+      const lines = ['学籍号,学年学期,科目,考试类型,考试日期,成绩'];
+      students.forEach((student, i) => SUBJECTS.forEach((subject, j) => lines.push(`${student},2024-2025-2,${subject},统考,${date},${value(i, j)}`)));
+      return Buffer.from(lines.join('\n'));
+    };
+    const inParts = (file: Buffer, options: { chunkLines?: number; afterChunkMerged?: (index: number) => Promise<void>; user?: string } = {}) =>
+      imports.run('scores', file, 'parts.csv', { dryRun: false, context: { scope: CITY, actorUserId: options.user ?? USER }, chunkLines: options.chunkLines ?? 4, afterChunkMerged: options.afterChunkMerged }).catch((error) => {
+        if (error instanceof ImportRejectedError) return error.report;
+        throw error;
+      });
+    const students = [FIXTURE_STUDENTS.s1, FIXTURE_STUDENTS.s2, FIXTURE_STUDENTS.s3, FIXTURE_STUDENTS.outside];
+
+    it('merges chunk by chunk with the same outcome as one merge: new records, new versions for changed values, nothing for an unchanged re-upload', async () => {
+      const merged: number[] = [];
+      const first = await inParts(scoreFile(students, '2025-04-01', (i, j) => String(60 + i * 4 + j)), { afterChunkMerged: async (index) => void merged.push(index) });
+      expect(first).toMatchObject({ committed: true, rowCount: 16, summary: { recordsCreated: 16, recordsUpdated: 0 } });
+      expect(merged).toEqual([0, 1, 2, 3]); // four chunks of four lines, each merged while the next was read
+      const [batch] = await db.dataSource.query('SELECT row_count, summary FROM import_batches WHERE id = $1', [first.batchId]);
+      expect(batch).toEqual({ row_count: 16, summary: { recordsCreated: 16, recordsUpdated: 0 } });
+      // Two values changed, one in the first chunk and one in the last: two new versions, the rest untouched.
+      const changed = scoreFile(students, '2025-04-01', (i, j) => String(60 + i * 4 + j + ((i === 0 && j === 1) || (i === 3 && j === 3) ? 0.5 : 0)));
+      const second = await inParts(changed, { user: OTHER_USER });
+      expect(second.summary).toEqual({ recordsCreated: 0, recordsUpdated: 2 });
+      const history = await db.dataSource.query(
+        `SELECT s.student_number, (v.snapshot->>'numericValue')::numeric::text AS old, r.numeric_value::text AS new, r.version, r.recorded_by FROM record_versions v
+         JOIN term_records r ON r.id = v.record_id JOIN students s ON s.id = r.student_id WHERE r.occasion_date = '2025-04-01' ORDER BY s.student_number`,
+      );
+      expect(history).toEqual(
+        [
+          { student_number: FIXTURE_STUDENTS.s1, old: '61', new: '61.5', version: 2, recorded_by: OTHER_USER },
+          { student_number: FIXTURE_STUDENTS.outside, old: '75', new: '75.5', version: 2, recorded_by: OTHER_USER },
+        ].sort((a, b) => a.student_number.localeCompare(b.student_number)),
+      );
+      const snapshot = await recordSnapshot(db.dataSource);
+      const again = await inParts(changed);
+      expect(again).toMatchObject({ committed: true, summary: { recordsCreated: 0, recordsUpdated: 0 } });
+      expect(again.batchId).toBeUndefined();
+      expect(await recordSnapshot(db.dataSource)).toEqual(snapshot);
+    });
+
+    it('a problem found in a later chunk refuses the whole file: the chunks already merged are rolled back', async () => {
+      const before = await recordSnapshot(db.dataSource);
+      let merged = 0;
+      const unknownLast = await inParts(scoreFile([...students, FIXTURE_STUDENTS.nowhere], '2025-04-02', () => '70'), { afterChunkMerged: async () => void (merged += 1) });
+      expect(merged).toBeGreaterThan(0); // the file was clean up to the unknown student
+      expect(unknownLast).toMatchObject({ committed: false, errorCount: 4 });
+      expect(unknownLast.errors.map((error) => [error.row, error.code])).toEqual([18, 19, 20, 21].map((row) => [row, 'UNKNOWN_STUDENT']));
+      expect(await recordSnapshot(db.dataSource)).toEqual(before);
+
+      const badValueLast = await inParts(scoreFile(students, '2025-04-02', (i, j) => (i === 3 && j === 3 ? '999' : '70')));
+      expect(badValueLast).toMatchObject({ committed: false, errorCount: 1, errors: [expect.objectContaining({ row: 17, code: 'VALUE_OUT_OF_BOUNDS' })] });
+      expect(await recordSnapshot(db.dataSource)).toEqual(before);
+    });
+
+    it('a line repeating one of an earlier, already merged chunk is reported as a duplicate and nothing is written', async () => {
+      const before = await recordSnapshot(db.dataSource);
+      const file = Buffer.concat([scoreFile(students, '2025-04-03', () => '80'), Buffer.from(`\n${FIXTURE_STUDENTS.s1},2024-2025-2,语文,统考,2025-04-03,81`)]);
+      const report = await inParts(file);
+      expect(report).toMatchObject({ committed: false, errorCount: 1, errors: [{ row: 18, code: 'DUPLICATE_ROW_IN_FILE', message: 'this row repeats row 2', messageZh: '该行与第2行重复' }] });
+      expect(await recordSnapshot(db.dataSource)).toEqual(before);
+    });
+
+    it('two imports whose later chunks reach each other’s school and term start over unchunked instead of deadlocking, and both commit one after the other', async () => {
+      // X: school A's student first, then school B's; Y the other way round. Both merge their first
+      // chunk (holding A's and B's lock respectively) and wait for each other; each next chunk then
+      // needs the lock the other holds. Waiting there would deadlock.
+      let arrived = 0;
+      let bothArrived!: () => void;
+      const barrier = new Promise<void>((resolve) => (bothArrived = resolve));
+      const afterChunkMerged = async (index: number) => {
+        if (index !== 0) return;
+        arrived += 1;
+        if (arrived === 2) bothArrived();
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([barrier, new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
+        clearTimeout(timer);
+      };
+      const x = scoreFile([FIXTURE_STUDENTS.s1, FIXTURE_STUDENTS.outside], '2025-04-04', () => '70');
+      const y = scoreFile([FIXTURE_STUDENTS.outside, FIXTURE_STUDENTS.s1], '2025-04-04', () => '90');
+      const [a, b] = await Promise.all([inParts(x, { afterChunkMerged }), inParts(y, { afterChunkMerged })]);
+      expect(arrived).toBe(2);
+      expect([a.committed, b.committed]).toEqual([true, true]);
+      // One committed first and created the 8 records; the other then replaced all 8 values.
+      expect([a.summary, b.summary]).toEqual(expect.arrayContaining([{ recordsCreated: 8, recordsUpdated: 0 }, { recordsCreated: 0, recordsUpdated: 8 }]));
+      const last = a.summary!.recordsUpdated === 8 ? 70 : 90;
+      const values = await db.dataSource.query(`SELECT DISTINCT numeric_value::int AS value, version FROM term_records WHERE occasion_date = '2025-04-04'`);
+      expect(values).toEqual([{ value: last, version: 2 }]);
+    });
+  });
+
   it('streams a file from disk as well as from memory', async () => {
     const report = await run(imports, 'vision', { path: path.join(FIXTURES, 'ok', 'vision.csv') }, { dryRun: true, scope: schoolA });
     expect(report).toMatchObject({ valid: true, rowCount: 3, encoding: 'utf-8' });

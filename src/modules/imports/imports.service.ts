@@ -33,6 +33,10 @@ export interface RunOptions {
   readonly onProgress?: (progress: ImportProgress) => void;
   /** Test hook: called inside the transaction after the merge, before COMMIT (a throw rolls everything back). */
   readonly beforeCommit?: (manager: EntityManager) => Promise<void>;
+  /** Test hook: staged lines per chunk when the file is committed in parts (default STAGING_CHUNK_LINES). */
+  readonly chunkLines?: number;
+  /** Test hook: called after chunk `index` was merged in parts, inside the transaction (holding its locks). */
+  readonly afterChunkMerged?: (index: number) => Promise<void>;
 }
 
 const FILE_PROBLEMS: Record<string, [string, string]> = {
@@ -52,6 +56,16 @@ function fileProblem(code: string, extra?: Partial<RowProblem>): RowProblem {
 
 /** Rolls the dry run's transaction back after resolve, so a dry run never writes. */
 class DryRunRollback extends Error {}
+
+/** A later chunk reached a school and term another import holds: start over, unchunked (ADR 0420). */
+class RestartUnchunked extends Error {}
+
+/**
+ * Staged lines per chunk when a file is committed in parts (ADR 0420): small enough that the
+ * parser's lead (one chunk) is short and PostgreSQL starts early, large enough that each chunk's
+ * few statements cost little beside its rows.
+ */
+export const STAGING_CHUNK_LINES = 16_384;
 
 /**
  * The reusable import pipeline: decode → read → map headers → validate rows → resolve against
@@ -165,7 +179,7 @@ export class ImportsService {
    * statements over that table. One transaction; nothing is held in memory per row except the
    * first MAX_REPORTED_ERRORS problems (ADR 0401).
    */
-  private async runStaged(kind: AnyStagedImportKind, source: TableSource, fileName: string, options: RunOptions): Promise<ImportReport> {
+  private async runStaged(kind: AnyStagedImportKind, source: TableSource, fileName: string, options: RunOptions, classic = false): Promise<ImportReport> {
     const report: ImportReport = {
       kind: kind.kind,
       fileName,
@@ -218,29 +232,55 @@ export class ImportsService {
     const estimatedRows = table.format === 'csv' ? Math.max(0, fingerprint.lineFeeds - 1) : null;
     progress('reading', 0, estimatedRows);
 
+    // Part by part (ADR 0420): a kind that can be merged in parts, on a real commit, is committed chunk
+    // by chunk while the rest of the file is still being read, so PostgreSQL's work overlaps Node's.
+    const inParts = !options.dryRun && !classic && kind.checkDuplicates !== undefined;
+    const chunkLines = inParts ? (options.chunkLines ?? STAGING_CHUNK_LINES) : Number.POSITIVE_INFINITY;
+
     const queryRunner = this.dataSource.createQueryRunner();
     await queryRunner.connect();
     let committed = false;
+    let released = false;
+    let inFlight: Promise<void> | null = null;
     try {
       await queryRunner.startTransaction();
       // Hash joins over 100k+ staged rows spill to disk at the default 4 MB.
       await queryRunner.query(`SET LOCAL work_mem = '64MB'`);
+      // The staging table is analysed (join columns only) from a sample of 3,000 rows (statistics
+      // target 10): enough for the row count and the join columns' spread, a sixth of the default's cost.
+      await queryRunner.query('SET LOCAL default_statistics_target = 10');
+      // The rows an import looks up (students, enrolments, records) are in memory, where an index probe
+      // costs about what a sequential page does: at the default (4) the planner hashes all 100,000+
+      // students for a chunk that names 1,600 of them.
+      await queryRunner.query('SET LOCAL random_page_cost = 1.1');
       const manager = queryRunner.manager;
       const check = await kind.prepare(manager, header);
       const staging = 'import_staging';
       const columns = kind.stagingColumns.map(([name, type]) => `${name} ${type}`).join(', ');
-      await queryRunner.query(`CREATE TEMP TABLE ${staging} (row_number integer NOT NULL, ${columns}) ON COMMIT DROP`);
+      // In parts, each chunk is a partition of the staging table: the chunk's checks and merge read
+      // that partition alone, the duplicate check reads them all.
+      await queryRunner.query(`CREATE TEMP TABLE ${staging} (row_number integer NOT NULL, ${columns})${inParts ? ' PARTITION BY RANGE (row_number)' : ''} ON COMMIT DROP`);
 
       let rowCount = 0;
       const cellsOf = cellMapper(kind.columns, mappedTable);
       const addProblem = (problem: RowProblem) => problems.add(problem);
       const identities = new IdentityFilter(kind.identityColumns.map((name) => kind.stagingColumns.findIndex(([column]) => column === name)));
-      async function* copyText(): AsyncGenerator<string> {
+      /**
+       * COPY text of the checked rows, in pieces of ≤ 128 KiB; a piece that ends a chunk (at least
+       * `chunkLines` staged lines, ending at a row's end) carries the chunk's first and last row number.
+       */
+      async function* copyText(): AsyncGenerator<{ text: string; chunk?: { first: number; last: number } }> {
         let buffer = '';
         let rowNumber = 0;
+        let lines = 0;
+        let first = 0;
+        let last = 0;
         const stage = (values: readonly (string | null)[]) => {
           identities.add(values);
           buffer += copyLine(rowNumber, values);
+          if (lines === 0) first = rowNumber;
+          last = rowNumber;
+          lines += 1;
         };
         // Rows come in batches (one decoded chunk each): the per-row work below is synchronous.
         for await (const batch of tableStream.batches()) {
@@ -251,31 +291,121 @@ export class ImportsService {
             const rowProblems = check(cells, row.rowNumber, stage);
             if (rowProblems) for (const problem of rowProblems) problems.add(problem);
             if (rowCount % 20_000 === 0) progress('reading', rowCount, estimatedRows);
-            if (buffer.length >= 128 * 1024) {
-              yield buffer;
+            if (lines >= chunkLines) {
+              yield { text: buffer, chunk: { first, last } };
+              buffer = '';
+              lines = 0;
+            } else if (buffer.length >= 128 * 1024) {
+              yield { text: buffer };
               buffer = '';
             }
           }
         }
-        if (buffer.length > 0) yield buffer;
+        if (buffer.length > 0 || lines > 0) yield { text: buffer, chunk: lines > 0 ? { first, last } : undefined };
       }
       const client = (queryRunner as unknown as { databaseConnection: PoolClient }).databaseConnection;
-      try {
+      const copyInto = async (table: string, pieces: AsyncIterable<string | Buffer> | Iterable<string | Buffer>) => {
         // A short queue (4 × 128 KiB) between the parser and COPY bounds memory whatever the file's size.
-        await pipeline(Readable.from(copyText(), { highWaterMark: 4 }), client.query(copyFrom(`COPY ${staging} FROM STDIN`)));
+        await pipeline(Readable.from(pieces, { highWaterMark: 4 }), client.query(copyFrom(`COPY ${table} FROM STDIN`)));
+      };
+
+      // What has been written in parts: the batch, the lock keys held, the summary so far.
+      const batchId = randomUUID();
+      let batchInserted = false;
+      const heldKeys = new Set<string>();
+      const summary: Record<string, number> = {};
+      const unmerged: string[] = [];
+      /**
+       * Takes the advisory locks (one per school and term) of the rows in `table` before they are
+       * merged. The first keys of an import are waited for, in sorted order, holding none: two
+       * imports of the same school and term run one after the other. Keys that a later chunk adds are
+       * only tried: waiting while holding others could deadlock with an import that holds the new key
+       * and waits for ours; when one is taken, this import starts over, unchunked (RestartUnchunked).
+       */
+      const lockFor = async (table: string) => {
+        const wanted = [...new Set(await kind.lockKeys(manager, table))].filter((key) => !heldKeys.has(key)).sort();
+        if (wanted.length === 0) return;
+        if (heldKeys.size === 0) {
+          await queryRunner.query('SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM unnest($1::text[]) AS k', [wanted]);
+        } else {
+          const [taken] = (await queryRunner.query('SELECT bool_and(pg_try_advisory_xact_lock(hashtext(k))) AS ok FROM unnest($1::text[]) AS k', [wanted])) as { ok: boolean }[];
+          if (!taken.ok) throw new RestartUnchunked();
+        }
+        for (const key of wanted) heldKeys.add(key);
+      };
+      const mergePart = async (table: string) => {
+        await lockFor(table);
+        if (!batchInserted) {
+          await queryRunner.query(
+            `INSERT INTO import_batches (id, kind, file_sha256, file_name, encoding, row_count, summary) VALUES ($1, $2, $3, $4, $5, $6, '{}'::jsonb)`,
+            [batchId, kind.kind, report.fileSha256, fileName.slice(0, 255), report.encoding, 0],
+          );
+          batchInserted = true;
+        }
+        const counts = await kind.merge(manager, table, { ...options.context, batchId });
+        for (const [name, count] of Object.entries(counts)) summary[name] = (summary[name] ?? 0) + count;
+      };
+      /** One chunk, while the parser reads the next: COPY into its own partition, its checks, and its merge while the file is clean so far. */
+      let chunks = 0;
+      const writeChunk = async (pieces: Buffer[], range: { first: number; last: number }) => {
+        const table = `${staging}_${chunks}`;
+        chunks += 1;
+        await queryRunner.query(`CREATE TEMP TABLE ${table} PARTITION OF ${staging} FOR VALUES FROM (${range.first}) TO (${range.last + 1})`);
+        await copyInto(table, pieces);
+        // The chunk's own statistics (a 3,000-row sample of the join columns, a few ms): without them
+        // the planner takes the chunk for a few dozen rows and loops over its lines.
+        await queryRunner.query(`ANALYZE ${table} (student_number, term_code)`);
+        const found = await kind.resolve(manager, table, options.context, header, MAX_REPORTED_ERRORS, { duplicatesPossible: false });
+        problems.addSorted(found.problems, found.total);
+        // A problem anywhere so far, or two lines that may share an identity: no more merging in parts
+        // (the import will be refused, or the duplicate check decides at the end).
+        if (problems.total > 0 || identities.duplicatesPossible || unmerged.length > 0) {
+          unmerged.push(table);
+        } else {
+          await mergePart(table);
+          if (options.afterChunkMerged) await options.afterChunkMerged(chunks - 1);
+        }
+      };
+
+      try {
+        if (inParts) {
+          let pieces: Buffer[] = [];
+          for await (const piece of copyText()) {
+            // Encoded at once: the text is a tree of small strings (every line, every value) that would
+            // otherwise live on, and be promoted by the GC, while the previous chunk is merged.
+            if (piece.text.length > 0) pieces.push(Buffer.from(piece.text, 'utf8'));
+            if (!piece.chunk) continue;
+            if (inFlight) await inFlight;
+            const written = writeChunk(pieces, piece.chunk);
+            written.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+            inFlight = written;
+            pieces = [];
+          }
+          if (inFlight) await inFlight;
+          inFlight = null;
+        } else {
+          await copyInto(staging, (async function* () {
+            for await (const piece of copyText()) if (piece.text.length > 0) yield piece.text;
+          })());
+        }
       } catch (error) {
+        if (inFlight) await (inFlight as Promise<void>).catch(() => undefined);
+        inFlight = null;
         if (!(error instanceof TableReadError)) throw error;
         problems.add(fileProblem(error.failure, error.rowNumber ? { row: error.rowNumber } : {}));
       }
       report.rowCount = rowCount;
       if (rowCount === 0 && problems.total === 0) problems.add(fileProblem('NO_DATA_ROWS'));
       progress('checking', rowCount, rowCount);
-      if (problems.total === 0 || rowCount > 0) {
+      if (inParts) {
+        // Every chunk has had its row checks; duplicates are looked for over all of them, when possible.
+        if (identities.duplicatesPossible && rowCount > 0) {
+          const found = await kind.checkDuplicates!(manager, staging, MAX_REPORTED_ERRORS);
+          problems.addSorted(found.problems, found.total);
+        }
+      } else if (problems.total === 0 || rowCount > 0) {
         // Without statistics the planner guesses a few dozen rows and picks nested loops over 100k students;
         // analysing only the join columns costs a fraction of a full ANALYZE.
-        // A sample of 3,000 rows (statistics target 10) gives the planner the row count and join
-        // columns' spread at a sixth of the default sample's cost.
-        await queryRunner.query('SET LOCAL default_statistics_target = 10');
         await queryRunner.query(`ANALYZE ${staging} (student_number, term_code)`);
         const found = await kind.resolve(manager, staging, options.context, header, MAX_REPORTED_ERRORS, { duplicatesPossible: identities.duplicatesPossible });
         problems.addSorted(found.problems, found.total);
@@ -286,30 +416,37 @@ export class ImportsService {
         return conclude();
       }
 
-      // Serialise with other imports touching the same school and term (sorted: no deadlocks).
-      const keys = [...new Set(await kind.lockKeys(manager, staging))].sort();
-      await queryRunner.query('SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM unnest($1::text[]) AS k', [keys]);
       progress('writing', rowCount, rowCount);
-      const batchId = randomUUID();
-      await queryRunner.query(
-        `INSERT INTO import_batches (id, kind, file_sha256, file_name, encoding, row_count, summary) VALUES ($1, $2, $3, $4, $5, $6, '{}'::jsonb)`,
-        [batchId, kind.kind, report.fileSha256, fileName.slice(0, 255), report.encoding, rowCount],
-      );
-      const summary = await kind.merge(manager, staging, { ...options.context, batchId });
-      report.summary = summary;
-      if (Object.values(summary).some((count) => count > 0)) {
-        await queryRunner.query('UPDATE import_batches SET summary = $2::jsonb WHERE id = $1', [batchId, JSON.stringify(summary)]);
-        report.batchId = batchId;
+      if (inParts) {
+        for (const table of unmerged) await mergePart(table);
       } else {
+        await mergePart(staging);
+      }
+      if (Object.values(summary).some((count) => count > 0)) {
+        await queryRunner.query('UPDATE import_batches SET summary = $2::jsonb, row_count = $3 WHERE id = $1', [batchId, JSON.stringify(summary), rowCount]);
+        report.batchId = batchId;
+      } else if (batchInserted) {
         await queryRunner.query('DELETE FROM import_batches WHERE id = $1', [batchId]); // identical content: no trace
       }
+      report.summary = summary;
       if (options.beforeCommit) await options.beforeCommit(manager);
       await queryRunner.commitTransaction();
       committed = true;
       progress('done', rowCount, rowCount);
-    } finally {
-      if (queryRunner.isTransactionActive && !committed) await queryRunner.rollbackTransaction().catch(() => undefined);
+    } catch (error) {
+      if (!(error instanceof RestartUnchunked)) throw error;
+      // Another import holds the school and term a later chunk reached: give back everything
+      // (rollback releases our locks too) and import the file again, unchunked, after it.
+      await queryRunner.rollbackTransaction();
       await queryRunner.release();
+      released = true;
+      return this.runStaged(kind, source, fileName, options, true);
+    } finally {
+      if (inFlight) await (inFlight as Promise<void>).catch(() => undefined);
+      if (!released) {
+        if (queryRunner.isTransactionActive && !committed) await queryRunner.rollbackTransaction().catch(() => undefined);
+        await queryRunner.release();
+      }
     }
     report.valid = true;
     report.committed = true;

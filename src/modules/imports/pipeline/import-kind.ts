@@ -94,6 +94,14 @@ export interface StagedImportKind<K extends string> {
   lockKeys(manager: EntityManager, staging: string): Promise<string[]>;
   /** Writes the staged rows: one set-based merge; returns counts of what changed. */
   merge(manager: EntityManager, staging: string, context: ImportContext & { batchId: string }): Promise<Record<string, number>>;
+  /**
+   * Present when the kind may be committed part by part while the file is still being read
+   * (ADR 0420): `resolve` (without the duplicate check) and `merge` of a part of the staged rows
+   * say about those rows exactly what they say as part of the whole file — no check looks across
+   * rows except for duplicates, which this runs over all staged rows. Kinds with cross-row checks
+   * (one 补测 per school year) leave it out and merge once, after every check.
+   */
+  checkDuplicates?(manager: EntityManager, staging: string, limit: number): Promise<{ problems: RowProblem[]; total: number }>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

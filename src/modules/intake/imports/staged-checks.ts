@@ -26,16 +26,23 @@ export async function checkStagedRows(
   const params: unknown[] = [];
   const inScope = studentInScopeSql(context.scope, { studentIdColumn: 'st.id', schoolIdColumn: 'st.school_id' }, params);
   params.push(limit);
+  // Each distinct (student, name, term) is looked up once (a file has a row per subject), then
+  // only the lines of the few bad ones are joined back for their row numbers.
   const rows = (await manager.query(
-    `WITH flagged AS (
-       SELECT DISTINCT ON (s.row_number) s.row_number, s.student_number, s.student_name, s.term_code,
+    `WITH bad AS MATERIALIZED (
+       SELECT s.student_number, s.student_name, s.term_code,
               (st.id IS NULL OR NOT ${inScope}) AS unknown_student,
               (t.id IS NULL) AS unknown_term,
               (st.id IS NOT NULL AND ${inScope} AND s.student_name IS NOT NULL AND s.student_name <> st.name) AS name_mismatch
-       FROM ${staging} s
+       FROM (SELECT DISTINCT student_number, student_name, term_code FROM ${staging}) s
        LEFT JOIN students st ON st.student_number = s.student_number
        LEFT JOIN terms t ON t.code = s.term_code
        WHERE st.id IS NULL OR t.id IS NULL OR NOT ${inScope} OR (s.student_name IS NOT NULL AND s.student_name <> st.name)
+     ),
+     flagged AS (
+       SELECT DISTINCT ON (s.row_number) s.row_number, s.student_number, s.student_name, s.term_code, b.unknown_student, b.unknown_term, b.name_mismatch
+       FROM ${staging} s
+       JOIN bad b ON b.student_number = s.student_number AND b.term_code = s.term_code AND b.student_name IS NOT DISTINCT FROM s.student_name
        ORDER BY s.row_number
      )
      SELECT *, sum(unknown_student::int + unknown_term::int + name_mismatch::int) OVER () AS total
@@ -57,27 +64,9 @@ export async function checkStagedRows(
   }
 
   if (options.duplicatesPossible !== false) {
-    // Groups first (count and smallest row only: an array_agg per group costs a memory context for
-    // each of 100,000 groups), then the rows of the few repeated groups. Identity columns are
-    // never NULL (the row checks refuse empty ones), so the join's `=` matches what GROUP BY groups.
-    const duplicates = (await manager.query(
-      `WITH repeated AS (
-         SELECT ${identityColumns.join(', ')}, min(row_number) AS first FROM ${staging}
-         GROUP BY ${identityColumns.join(', ')} HAVING count(*) > 1
-       ),
-       duplicate AS (
-         SELECT s.row_number, min(g.first) AS first FROM ${staging} s
-         JOIN repeated g ON ${identityColumns.map((column) => `g.${column} = s.${column}`).join(' AND ')}
-         WHERE s.row_number <> g.first
-         GROUP BY s.row_number
-       )
-       SELECT row_number, first, count(*) OVER () AS total FROM duplicate ORDER BY row_number LIMIT $1`,
-      [limit],
-    )) as { row_number: number; first: number; total: string }[];
-    for (const { row_number: row, first } of duplicates) {
-      problems.push({ row, code: 'DUPLICATE_ROW_IN_FILE', message: `this row repeats row ${first}`, messageZh: `该行与第${first}行重复` });
-    }
-    total += duplicates.length > 0 ? Number(duplicates[0].total) : 0;
+    const duplicates = await checkStagedDuplicates(manager, staging, identityColumns, limit);
+    problems.push(...duplicates.problems);
+    total += duplicates.total;
   }
   problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
   return { problems: problems.slice(0, limit), total };
@@ -91,4 +80,32 @@ export async function schoolTermLockKeys(manager: EntityManager, staging: string
      FROM (SELECT DISTINCT student_number, term_code FROM ${staging}) s JOIN students st ON st.student_number = s.student_number`,
   )) as { key: string }[];
   return rows.map((row) => row.key);
+}
+
+/**
+ * DUPLICATE_ROW_IN_FILE over the staged rows: the first `limit` rows that repeat an earlier row's
+ * identity, and how many there are. Groups first (count and smallest row only: an array_agg per
+ * group costs a memory context for each of 100,000 groups), then the rows of the few repeated
+ * groups. Identity columns are never NULL (the row checks refuse empty ones), so the join's `=`
+ * matches what GROUP BY groups.
+ */
+export async function checkStagedDuplicates(manager: EntityManager, staging: string, identityColumns: readonly string[], limit: number): Promise<{ problems: RowProblem[]; total: number }> {
+  const duplicates = (await manager.query(
+    `WITH repeated AS (
+       SELECT ${identityColumns.join(', ')}, min(row_number) AS first FROM ${staging}
+       GROUP BY ${identityColumns.join(', ')} HAVING count(*) > 1
+     ),
+     duplicate AS (
+       SELECT s.row_number, min(g.first) AS first FROM ${staging} s
+       JOIN repeated g ON ${identityColumns.map((column) => `g.${column} = s.${column}`).join(' AND ')}
+       WHERE s.row_number <> g.first
+       GROUP BY s.row_number
+     )
+     SELECT row_number, first, count(*) OVER () AS total FROM duplicate ORDER BY row_number LIMIT $1`,
+    [limit],
+  )) as { row_number: number; first: number; total: string }[];
+  return {
+    problems: duplicates.map(({ row_number: row, first }) => ({ row, code: 'DUPLICATE_ROW_IN_FILE', message: `this row repeats row ${first}`, messageZh: `该行与第${first}行重复` })),
+    total: duplicates.length > 0 ? Number(duplicates[0].total) : 0,
+  };
 }

@@ -4,7 +4,7 @@ import { parseFlexibleDate } from '../../imports/pipeline/parse-values';
 import { studentInScopeSql } from '../../auth/data-scope';
 import { EXAM_TYPE_ALIASES, FITNESS_RETEST_OCCASION, LABOUR_CATEGORY_ALIASES } from '../dimensions';
 import { INDICATOR_RULE_COLUMNS, type IndicatorRule, isValueProblem, parseIndicatorValue, toIndicatorRule } from '../indicator-values';
-import { checkStagedRows, schoolTermLockKeys } from './staged-checks';
+import { checkStagedDuplicates, checkStagedRows, schoolTermLockKeys } from './staged-checks';
 import { timeOrderedIdPrefix, timeOrderedIdSql } from '../../imports/pipeline/time-ordered-ids';
 
 /**
@@ -197,6 +197,9 @@ function buildKind<K extends string>(definition: TermRecordKindDefinition<K>): S
     lockKeys: schoolTermLockKeys,
 
     merge: mergeTermRecords,
+
+    // A kind whose rows are checked one by one (no cross-row check like one 补测 per year) can be merged part by part.
+    checkDuplicates: definition.checkStaged ? undefined : (manager, staging, limit) => checkStagedDuplicates(manager, staging, TERM_RECORD_IDENTITY, limit),
   };
 }
 
@@ -228,16 +231,21 @@ async function mergeTermRecords(manager: EntityManager, staging: string, context
   // lets the planner read only their partitions — a join through terms alone would scan them all.
   const [{ term_ids: termIds }] = (await manager.query(`SELECT coalesce(array_agg(t.id), '{}') AS term_ids FROM terms t WHERE t.code IN (SELECT DISTINCT term_code FROM ${staging})`)) as { term_ids: string[] }[];
   const [counts] = (await manager.query(
-    `WITH source AS (
-       SELECT st.id AS student_id, COALESCE(e.school_id, st.school_id) AS school_id, t.id AS term_id, i.id AS indicator_id, s.occasion_key,
+    `WITH who AS MATERIALIZED (
+       SELECT w.student_number, w.term_code, st.id AS student_id, COALESCE(e.school_id, st.school_id) AS school_id, t.id AS term_id
+       FROM (SELECT DISTINCT student_number, term_code FROM ${staging}) w
+       JOIN students st ON st.student_number = w.student_number
+       JOIN terms t ON t.code = w.term_code
+       LEFT JOIN enrolments e ON e.student_id = st.id AND e.term_id = t.id
+     ),
+     source AS (
+       SELECT w.student_id, w.school_id, w.term_id, i.id AS indicator_id, s.occasion_key,
               s.numeric_value, s.text_value, s.full_marks, s.marker, s.marker_reason, s.exam_type, s.occasion_date, s.item_name, s.attested_by,
               r.id AS record_id, ${tuple('r')} IS DISTINCT FROM ${tuple('s')} AS changed
        FROM ${staging} s
-       JOIN students st ON st.student_number = s.student_number
-       JOIN terms t ON t.code = s.term_code
+       JOIN who w ON w.student_number = s.student_number AND w.term_code = s.term_code
        JOIN indicators i ON i.id = s.indicator_id
-       LEFT JOIN enrolments e ON e.student_id = st.id AND e.term_id = t.id
-       LEFT JOIN term_records r ON r.student_id = st.id AND r.term_id = t.id AND r.indicator_id = s.indicator_id AND r.occasion_key = s.occasion_key AND r.term_id = ANY($4::uuid[])
+       LEFT JOIN term_records r ON r.student_id = w.student_id AND r.term_id = w.term_id AND r.indicator_id = s.indicator_id AND r.occasion_key = s.occasion_key AND r.term_id = ANY($4::uuid[])
      ),
      superseded AS (
        INSERT INTO record_versions (record_kind, record_id, school_id, student_id, version, snapshot, source, recorded_by, recorded_at, import_batch_id)
