@@ -219,7 +219,9 @@ export function termRecordSnapshotSql(alias: string): string {
  *  1. identities whose values differ: the current values go to record_versions;
  *  2. those records get the new values, version + 1;
  *  3. new identities are inserted, in identity order, with time-ordered ids (ADR 0410).
- * All three see the statement's snapshot, so (1) snapshots the values (2) replaces. Identical
+ * All three see the statement's snapshot, so (1) snapshots the values (2) replaces. `changed`
+ * is false for new identities, so (1) and (2) get no rows for them: a first import into a new
+ * term's partition, which the planner takes for empty, never scans it once per staged row. Identical
  * rows are left alone, so re-importing a file changes nothing. The caller holds the school+term
  * advisory locks, so no other import writes these identities meanwhile; a plain INSERT (no
  * ON CONFLICT speculation) is then safe and markedly cheaper.
@@ -241,7 +243,7 @@ async function mergeTermRecords(manager: EntityManager, staging: string, context
      source AS (
        SELECT w.student_id, w.school_id, w.term_id, i.id AS indicator_id, s.occasion_key,
               s.numeric_value, s.text_value, s.full_marks, s.marker, s.marker_reason, s.exam_type, s.occasion_date, s.item_name, s.attested_by,
-              r.id AS record_id, ${tuple('r')} IS DISTINCT FROM ${tuple('s')} AS changed
+              r.id AS record_id, r.id IS NOT NULL AND ${tuple('r')} IS DISTINCT FROM ${tuple('s')} AS changed
        FROM ${staging} s
        JOIN who w ON w.student_number = s.student_number AND w.term_code = s.term_code
        JOIN indicators i ON i.id = s.indicator_id
