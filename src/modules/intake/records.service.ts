@@ -150,7 +150,8 @@ export class RecordsService {
    * One page and the total in one pass over the matching rows (ADR 1031): the inner query sorts
    * only the record ids and the sort keys, counting the rows with a window, and the page's 50
    * rows are then fetched whole by primary key (id and term: term_records is partitioned by
-   * term, so each row is looked up in its own partition only). The earlier count-then-page read a school's term
+   * term, and the outer query repeats the filters so that a term filter prunes its partitions at
+   * plan time there too). The earlier count-then-page read a school's term
    * (≈10,000 records) from the heap twice and sorted the wide rows. The order is unchanged
    * (`orderBy`, its last key unique per record).
    */
@@ -170,6 +171,7 @@ export class RecordsService {
           ORDER BY ${keyOrder} LIMIT ${take} OFFSET ${skip})
        SELECT ${sql.columns}, listed.total_count
          FROM listed JOIN ${sql.from} ON ${sql.alias}.id = listed.listed_id AND ${sql.alias}.term_id = listed.listed_term_id
+        WHERE ${sql.where}
         ORDER BY ${sql.orderBy.map((_, index) => `listed.k${index}`).join(', ')}`,
       params,
     )) as Row[];
