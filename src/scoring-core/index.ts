@@ -112,8 +112,11 @@ export {
   evaluateFormula,
   createSandboxMath,
   describeAggregate,
+  describeAggregateOf,
   aggregateKey,
   INDICATOR_AGGREGATES,
+  FITNESS_AGGREGATES,
+  FITNESS_LEVELS,
   ACTIVITY_AGGREGATES,
   ACTIVITY_AGGREGATE_FUNCTIONS,
   FORMULA_FUNCTIONS,
@@ -127,7 +130,7 @@ export type { FormulaContext, FormulaProblem, FormulaProblemCode, CheckedFormula
 export { checkRubricDefinition, levelForScore, roundScore, EVALUATION_LEVELS, EVALUATION_LEVEL_NAMES_ZH, EVALUATION_LEVEL_NAMES_EN, DEFAULT_ACTIVITY_STATUSES } from './evaluation/rubric';
 export type { RubricDefinition, DimensionDefinition, RuleDefinition, RuleSource, QuotaDefinition, CatalogueIndicator, RubricProblem, CompiledRubric, CompiledRule, RubricCheck, EvaluationLevel } from './evaluation/rubric';
 export { scoreStudentTerm } from './evaluation/score-student-term';
-export type { TermRecordInput, ActivityInput, StudentTermInput, AggregateProvenance, TermProvenance, RuleProvenance, DimensionTermScore } from './evaluation/score-student-term';
+export type { TermRecordInput, ActivityInput, FitnessYearInput, StudentTermInput, AggregateProvenance, TermProvenance, RuleProvenance, DimensionTermScore } from './evaluation/score-student-term';
 export { applyLevelQuota, countLevels, quotaKey } from './evaluation/level-quota';
 export type { QuotaEntry, QuotaGroupReport, QuotaOutcome, LevelCounts } from './evaluation/level-quota';
 export { combineTermScores, termWeightFor } from './evaluation/graduation';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { ActivityInput, StudentTermInput, TermRecordInput } from '../../scoring-core';
+import type { ActivityInput, FitnessYearInput, StudentTermInput, TermRecordInput } from '../../scoring-core';
 
 /** A cohort (届): a school stage and the school year its students entered it, optionally one region and the regions below it. */
 export interface Cohort {
@@ -22,6 +22,8 @@ export interface TermRunInput {
   readonly records: ReadonlyMap<string, StudentTermInput>;
   readonly termRecordCount: number;
   readonly activityCount: number;
+  /** Fitness year results read (only when the rubric has a fitness rule; else 0). */
+  readonly fitnessCount: number;
   readonly inputHash: string;
 }
 
@@ -55,9 +57,12 @@ const cell = (value: unknown) => (value === null || value === undefined ? '' : S
 /**
  * Reads a term run's input in the caller's snapshot: the cohort, the term records of the
  * rubric's indicators, and the 写实记录 that count (state in `activityStatuses`; a
- * teacher-on-behalf record only once the student confirmed it). O(students + records).
+ * teacher-on-behalf record only once the student confirmed it), and — when the rubric has a
+ * fitness rule (`withFitness`) — each student's fitness year result of the term's school year,
+ * which then enters the input hash too (rubrics without one keep the hash they had).
+ * O(students + records).
  */
-export async function readTermRunInput(manager: EntityManager, termId: string, cohort: Cohort, indicatorCodes: readonly string[], activityStatuses: readonly string[], rubricId: string): Promise<TermRunInput> {
+export async function readTermRunInput(manager: EntityManager, termId: string, cohort: Cohort, indicatorCodes: readonly string[], activityStatuses: readonly string[], rubricId: string, withFitness = false): Promise<TermRunInput> {
   const params = [termId, cohort.stage, cohort.entryYear, cohort.regionId];
   const members = (await manager.query(`WITH ${COHORT_CTE} SELECT student_id, school_id, class_id FROM cohort ORDER BY student_id`, params)) as { student_id: string; school_id: string; class_id: string }[];
   const termRows = (await manager.query(
@@ -78,8 +83,19 @@ export async function readTermRunInput(manager: EntityManager, termId: string, c
     [...params, activityStatuses],
   )) as { id: string; version: number; student_id: string; dimension: string; record_type: string; level: string | null; role: string | null; hours: string | null; award_rank: string | null }[];
 
-  const records = new Map<string, { termRecords: TermRecordInput[]; activities: ActivityInput[] }>();
-  for (const member of members) records.set(member.student_id, { termRecords: [], activities: [] });
+  const fitnessRows = withFitness
+    ? ((await manager.query(
+        `WITH ${COHORT_CTE}
+         SELECT f.id, f.student_id, f.school_year, f.total::text AS total, f.level
+         FROM fitness_results f JOIN cohort c ON c.student_id = f.student_id
+         WHERE f.school_year = (SELECT school_year FROM terms WHERE id = $1::uuid)
+         ORDER BY f.student_id`,
+        params,
+      )) as { id: string; student_id: string; school_year: string; total: string | null; level: string | null }[])
+    : [];
+
+  const records = new Map<string, { termRecords: TermRecordInput[]; activities: ActivityInput[]; fitness: FitnessYearInput | null }>();
+  for (const member of members) records.set(member.student_id, { termRecords: [], activities: [], fitness: null });
   const hash = createHash('sha256');
   hash.update(`evaluation-term-run,rubric=${rubricId},term=${termId}\n`);
   for (const m of members) hash.update(`S,${m.student_id},${m.school_id},${m.class_id}\n`);
@@ -102,11 +118,17 @@ export async function readTermRunInput(manager: EntityManager, termId: string, c
     records.get(row.student_id)!.activities.push(activity);
     hash.update(['A', row.id, row.version, row.student_id, row.dimension, row.record_type, row.level, row.role, activity.hours, row.award_rank].map(cell).join(',') + '\n');
   }
+  for (const row of fitnessRows) {
+    const fitness: FitnessYearInput = { id: row.id, schoolYear: row.school_year, total: num(row.total), level: row.level };
+    records.get(row.student_id)!.fitness = fitness;
+    hash.update(['F', row.id, row.student_id, row.school_year, fitness.total, row.level].map(cell).join(',') + '\n');
+  }
   return {
     members: members.map((m) => ({ studentId: m.student_id, schoolId: m.school_id, classId: m.class_id })),
     records,
     termRecordCount: termRows.length,
     activityCount: activityRows.length,
+    fitnessCount: fitnessRows.length,
     inputHash: hash.digest('hex'),
   };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { describeAggregate, EVALUATION_DIMENSIONS, EVALUATION_LEVEL_NAMES_EN, EVALUATION_LEVEL_NAMES_ZH, type EvaluationLevel, type RuleProvenance } from '../../scoring-core';
+import { describeAggregateOf, EVALUATION_DIMENSIONS, EVALUATION_LEVEL_NAMES_EN, EVALUATION_LEVEL_NAMES_ZH, type EvaluationLevel, type RuleProvenance } from '../../scoring-core';
 import { type DataScope, studentInScopeSql } from '../auth/data-scope';
 import { EvaluationError, evaluationNotFound } from './evaluation.errors';
 
@@ -245,7 +245,7 @@ export function explainRow(row: Row): DimensionExplanation {
         textZh: `规则“${rule.nameZh}”（${rule.formula}）：${fmt(rule.points)}${weightZh} = ${fmt(rule.weightedPoints)}分，依据${rule.recordIds.length}条记录。`,
       });
       for (const term of rule.terms) {
-        const inputs = term.inputs.map((input) => ({ ...input, meaning: describeAggregate(input.key) }));
+        const inputs = term.inputs.map((input) => ({ ...input, meaning: describeAggregateOf(rule.source === 'fitness' ? 'fitness' : 'indicator', input.key) }));
         const sign = term.sign === -1 ? '−' : '+';
         lines.push({
           text: `  ${sign} ${term.text} = ${fmt(Math.abs(term.points))}${term.nonFinite ? ' (not a number, counted 0)' : ''}${inputs.length ? `, where ${inputs.map((i) => `${i.key.replace(/__(\w+)$/, '("$1")')} = ${fmt(i.value)} (${i.meaning.description}; records: ${i.recordIds.join(', ') || 'none'})`).join('; ')}` : ''}`,

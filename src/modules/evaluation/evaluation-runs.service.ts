@@ -296,8 +296,9 @@ export class EvaluationRunsService {
   private async executeTermRun(run: EvaluationRun, progress: (done: number, total: number | null) => Promise<void>) {
     const { rubric, compiled } = await this.compiledRubric(run.rubricId);
     const cohort: Cohort = { stage: run.stage, entryYear: run.entryYear, regionId: run.regionId };
+    const usesFitness = compiled.rules.some((rule) => 'fitness' in rule.source);
     const input = await this.dataSource.transaction('REPEATABLE READ', (manager: EntityManager) =>
-      readTermRunInput(manager, run.termId!, cohort, compiled.indicatorCodes, compiled.definition.activityStatuses, rubric.id),
+      readTermRunInput(manager, run.termId!, cohort, compiled.indicatorCodes, compiled.definition.activityStatuses, rubric.id, usesFitness),
     );
     if (input.members.length === 0) {
       throw new EvaluationError('EMPTY_COHORT', `no student of the ${run.stage} cohort that entered in ${run.entryYear} is enrolled in the term`, `该学期没有${run.entryYear}级${run.stage}学段的在籍学生`);
@@ -337,7 +338,7 @@ export class EvaluationRunsService {
       }),
     );
     await progress(2, 3);
-    const summary = { students: input.members.length, results: rows.length, termRecords: input.termRecordCount, activityRecords: input.activityCount, quotaAdjusted: quota.demotedKeys.size, schools: new Set(input.members.map((m) => m.schoolId)).size };
+    const summary = { students: input.members.length, results: rows.length, termRecords: input.termRecordCount, activityRecords: input.activityCount, ...(usesFitness ? { fitnessResults: input.fitnessCount } : {}), quotaAdjusted: quota.demotedKeys.size, schools: new Set(input.members.map((m) => m.schoolId)).size };
     await this.write(run, rows, input.inputHash, summary, quota.groups as unknown as Record<string, unknown>[]);
     await progress(3, 3);
     return { inputHash: input.inputHash, ...summary };

@@ -53,7 +53,7 @@ import {
 import { ACTIVITY_LEVEL_CODES, ACTIVITY_ROLE_CODES, canonicalActivityLevel, canonicalActivityRole } from './activity-vocabulary';
 
 /** The record source a rule reads: term records of catalogue indicators, or 写实记录 (activity records). */
-export type FormulaSourceKind = 'indicator' | 'activity';
+export type FormulaSourceKind = 'indicator' | 'activity' | 'fitness';
 
 export interface FormulaContext {
   readonly kind: FormulaSourceKind;
@@ -88,6 +88,17 @@ export const ACTIVITY_AGGREGATES: Readonly<Record<string, AggregateDefinition>> 
   sum_hours: { description: 'total hours of the activity records', descriptionZh: '写实记录时长合计（小时）' },
   count_awarded: { description: 'number of activity records with an award rank', descriptionZh: '有获奖等次的写实记录条数' },
 };
+
+/** Symbols of a fitness rule: the student's 国家学生体质健康标准 result of the term's school year. */
+export const FITNESS_AGGREGATES: Readonly<Record<string, AggregateDefinition>> = {
+  total: { description: 'the fitness year total (学年总分) of the school year of the term (0 when there is none)', descriptionZh: '本学期所在学年的体质健康学年总分（无成绩时为0）' },
+  scored: { description: '1 when the school year has a fitness year total, else 0 (exempt, deferred, incomplete or not tested)', descriptionZh: '该学年有体质健康学年总分时为1，否则为0（免测、暂缓、缺项或未测）' },
+  passed: { description: '1 when the fitness level of the year is 及格 or better, else 0', descriptionZh: '该学年体质健康等级为及格及以上时为1，否则为0' },
+  level_points: { description: "points of the year's fitness level (优秀/良好/及格/不及格) from the rule's level table (0 when none)", descriptionZh: '该学年体质健康等级按规则的等级分值表折算的分数（无等级时为0）' },
+};
+
+/** The fitness levels a fitness rule's levelPoints may name. */
+export const FITNESS_LEVELS: readonly string[] = ['优秀', '良好', '及格', '不及格'];
 
 /** Aggregate functions of activity rules: one constant string argument from a fixed vocabulary. */
 export const ACTIVITY_AGGREGATE_FUNCTIONS: Readonly<Record<string, AggregateDefinition & { readonly values: readonly string[]; readonly canonical: (raw: string) => string | undefined }>> = {
@@ -167,7 +178,13 @@ export function describeAggregate(key: string): AggregateDefinition {
   const [name, argument] = key.split('__');
   const fn = ACTIVITY_AGGREGATE_FUNCTIONS[name];
   if (fn && argument !== undefined) return { description: `${fn.description} (${argument})`, descriptionZh: `${fn.descriptionZh}（${argument}）` };
-  return INDICATOR_AGGREGATES[name] ?? ACTIVITY_AGGREGATES[name] ?? { description: key, descriptionZh: key };
+  return INDICATOR_AGGREGATES[name] ?? ACTIVITY_AGGREGATES[name] ?? FITNESS_AGGREGATES[name] ?? { description: key, descriptionZh: key };
+}
+
+/** What an aggregate key means in a rule of this kind (`level_points` and `count` mean different things per source). */
+export function describeAggregateOf(kind: FormulaSourceKind, key: string): AggregateDefinition {
+  if (kind === 'fitness' && Object.hasOwn(FITNESS_AGGREGATES, key)) return FITNESS_AGGREGATES[key];
+  return describeAggregate(key);
 }
 
 /** The mathjs instance of the sandbox: parse plus the callable functions, nothing else by name. */
@@ -408,6 +425,7 @@ export function evaluateFormula(formula: CheckedFormula, aggregates: ReadonlyMap
 
 function isAggregateKey(name: string, kind: FormulaSourceKind): boolean {
   if (kind === 'indicator') return Object.hasOwn(INDICATOR_AGGREGATES, name);
+  if (kind === 'fitness') return Object.hasOwn(FITNESS_AGGREGATES, name);
   if (Object.hasOwn(ACTIVITY_AGGREGATES, name)) return true;
   const [fn, argument] = name.split('__');
   return argument !== undefined && Object.hasOwn(ACTIVITY_AGGREGATE_FUNCTIONS, fn) && ACTIVITY_AGGREGATE_FUNCTIONS[fn].values.includes(argument);
@@ -418,21 +436,26 @@ function symbolAllowed(name: string, context: FormulaContext): boolean {
     if (!Object.hasOwn(INDICATOR_AGGREGATES, name)) return false;
     return name !== 'level_points' || context.hasLevelPoints;
   }
+  if (context.kind === 'fitness') {
+    if (!Object.hasOwn(FITNESS_AGGREGATES, name)) return false;
+    return name !== 'level_points' || context.hasLevelPoints;
+  }
   return Object.hasOwn(ACTIVITY_AGGREGATES, name);
 }
 
 function unknownSymbol(name: string, context: FormulaContext): FormulaProblem {
   const part = short(name);
-  if (context.kind === 'indicator' && name === 'level_points') {
+  if (context.kind !== 'activity' && name === 'level_points') {
     return problem('SYMBOL_NOT_ALLOWED', part, 'level_points needs the rule\'s levelPoints table (points per level)', 'level_points 需要在规则中给出 levelPoints（各等级的分值）');
   }
-  const names = Object.keys(context.kind === 'indicator' ? INDICATOR_AGGREGATES : ACTIVITY_AGGREGATES).filter((n) => n !== 'level_points' || context.hasLevelPoints);
+  const names = Object.keys(context.kind === 'indicator' ? INDICATOR_AGGREGATES : context.kind === 'fitness' ? FITNESS_AGGREGATES : ACTIVITY_AGGREGATES).filter((n) => n !== 'level_points' || context.hasLevelPoints);
+  const what = { indicator: ['an indicator', '指标'], activity: ['an activity', '写实记录'], fitness: ['a fitness', '体质健康'] }[context.kind];
   const functions = context.kind === 'activity' ? ` and ${Object.keys(ACTIVITY_AGGREGATE_FUNCTIONS).map((f) => `${f}("…")`).join(', ')}` : '';
   return problem(
     'SYMBOL_NOT_ALLOWED',
     part,
-    `"${part}" is not an aggregate of ${context.kind === 'indicator' ? 'an indicator' : 'an activity'} rule (allowed: ${names.join(', ')}${functions})`,
-    `“${part}”不是${context.kind === 'indicator' ? '指标' : '写实记录'}规则可用的汇总量（可用：${names.join('、')}${functions ? `，以及${Object.keys(ACTIVITY_AGGREGATE_FUNCTIONS).map((f) => `${f}("…")`).join('、')}` : ''}）`,
+    `"${part}" is not an aggregate of ${what[0]} rule (allowed: ${names.join(', ')}${functions})`,
+    `“${part}”不是${what[1]}规则可用的汇总量（可用：${names.join('、')}${functions ? `，以及${Object.keys(ACTIVITY_AGGREGATE_FUNCTIONS).map((f) => `${f}("…")`).join('、')}` : ''}）`,
   );
 }
 

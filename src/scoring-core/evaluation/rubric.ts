@@ -4,20 +4,25 @@
  *
  * A definition has, per dimension (德智体美劳, all five), a maximum score, the level cut-offs
  * A/B/C (D below C) and its rules. A rule reads one source — the term records of one or more
- * catalogue indicators, or the student's counted 写实记录 (activity records) — and scores it
+ * catalogue indicators, the student's counted 写实记录 (activity records), or the student's
+ * fitness year result of the term's school year — and scores it
  * with a formula (formula-sandbox.ts) times a weight. Further: an optional quota on level A
  * (at most a share per school, some dimensions exempt), term weights for the graduation result,
  * and which 写实记录 states count.
  */
 import { ACTIVITY_STATUS_CODES, EVALUATION_DIMENSIONS, type EvaluationDimension } from './activity-vocabulary';
-import { type CheckedFormula, checkFormula, type FormulaProblemCode } from './formula-sandbox';
+import { type CheckedFormula, checkFormula, FITNESS_LEVELS, type FormulaProblemCode } from './formula-sandbox';
 
 export const EVALUATION_LEVELS = ['A', 'B', 'C', 'D'] as const;
 export type EvaluationLevel = (typeof EVALUATION_LEVELS)[number];
 export const EVALUATION_LEVEL_NAMES_ZH: Readonly<Record<EvaluationLevel, string>> = { A: '优秀', B: '良好', C: '合格', D: '待合格' };
 export const EVALUATION_LEVEL_NAMES_EN: Readonly<Record<EvaluationLevel, string>> = { A: 'excellent', B: 'good', C: 'pass', D: 'not yet passing' };
 
-export type RuleSource = { readonly indicators: readonly string[] } | { readonly activities: { readonly dimension?: EvaluationDimension; readonly recordTypes?: readonly string[] } };
+export type RuleSource =
+  | { readonly indicators: readonly string[] }
+  | { readonly activities: { readonly dimension?: EvaluationDimension; readonly recordTypes?: readonly string[] } }
+  /** The student's fitness year result (国家学生体质健康标准) of the term's school year. */
+  | { readonly fitness: Readonly<Record<string, never>> };
 
 export interface RuleDefinition {
   /** Stable id within the rubric (`conduct`, `volunteer_hours`). */
@@ -209,7 +214,7 @@ function checkRule(rule: unknown, field: string, dimension: EvaluationDimension,
     bad('.levelPoints', 'levelPoints must map level values to numbers, e.g. {"A": 60, "B": 50}', 'levelPoints 须为等级到分值的映射，如 {"A": 60, "B": 50}');
   }
   const source = rule.source;
-  let kind: 'indicator' | 'activity' | undefined;
+  let kind: 'indicator' | 'activity' | 'fitness' | undefined;
   if (isObject(source) && Array.isArray(source.indicators) && !('activities' in source)) {
     kind = 'indicator';
     for (const key of Object.keys(source)) if (key !== 'indicators') bad(`.source.${key}`, `unknown field ${key}`, `未知字段${key}`);
@@ -240,8 +245,17 @@ function checkRule(rule: unknown, field: string, dimension: EvaluationDimension,
       bad('.source.activities.recordTypes', 'recordTypes must list record types (记录类型) of up to 20 characters', 'recordTypes 须为不超过20个字符的记录类型列表');
     }
     if (levelPoints !== undefined) bad('.levelPoints', 'levelPoints is for indicator rules only', 'levelPoints 仅用于指标规则');
+  } else if (isObject(source) && isObject(source.fitness) && !('indicators' in source) && !('activities' in source)) {
+    kind = 'fitness';
+    for (const key of Object.keys(source)) if (key !== 'fitness') bad(`.source.${key}`, `unknown field ${key}`, `未知字段${key}`);
+    for (const key of Object.keys(source.fitness)) bad(`.source.fitness.${key}`, `unknown field ${key} (a fitness source takes no options: {})`, `未知字段${key}（体质健康来源无选项：{}）`);
+    if (isObject(levelPoints)) {
+      for (const key of Object.keys(levelPoints)) {
+        if (!FITNESS_LEVELS.includes(key)) bad(`.levelPoints.${key}`, `"${key}" is not a fitness level (${FITNESS_LEVELS.join(', ')})`, `“${key}”不是体质健康等级（${FITNESS_LEVELS.join('、')}）`, 'UNKNOWN_LEVEL');
+      }
+    }
   } else {
-    bad('.source', 'source must be { "indicators": [codes] } or { "activities": { "dimension"?, "recordTypes"? } }', 'source 须为 { "indicators": [指标代码] } 或 { "activities": { "dimension"?, "recordTypes"? } }');
+    bad('.source', 'source must be { "indicators": [codes] }, { "activities": { "dimension"?, "recordTypes"? } } or { "fitness": {} }', 'source 须为 { "indicators": [指标代码] }、{ "activities": { "dimension"?, "recordTypes"? } } 或 { "fitness": {} }');
   }
   let checked: CheckedFormula | undefined;
   if (kind) {
@@ -257,7 +271,9 @@ function checkRule(rule: unknown, field: string, dimension: EvaluationDimension,
   const compiledSource: RuleSource =
     kind === 'indicator'
       ? { indicators: [...(source as { indicators: string[] }).indicators] }
-      : {
+      : kind === 'fitness'
+        ? { fitness: {} }
+        : {
           activities: {
             dimension: ((source as { activities: { dimension?: EvaluationDimension } }).activities.dimension ?? dimension) as EvaluationDimension,
             ...((source as { activities: { recordTypes?: string[] } }).activities.recordTypes ? { recordTypes: [...(source as { activities: { recordTypes: string[] } }).activities.recordTypes] } : {}),

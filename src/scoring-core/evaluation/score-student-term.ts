@@ -35,9 +35,22 @@ export interface ActivityInput {
   readonly awardRank: string | null;
 }
 
+/** The student's fitness year result (国家学生体质健康标准) of the term's school year. */
+export interface FitnessYearInput {
+  /** The fitness result's id (provenance). */
+  readonly id: string;
+  readonly schoolYear: string;
+  /** 学年总分; null when not scored (exempt, deferred, incomplete). */
+  readonly total: number | null;
+  /** 优秀 / 良好 / 及格 / 不及格; null when not scored. */
+  readonly level: string | null;
+}
+
 export interface StudentTermInput {
   readonly termRecords: readonly TermRecordInput[];
   readonly activities: readonly ActivityInput[];
+  /** Read only when the rubric has a fitness rule; absent or null: no result that year. */
+  readonly fitness?: FitnessYearInput | null;
 }
 
 /** One aggregate a term read: its value and the records behind it. */
@@ -69,6 +82,8 @@ export interface RuleProvenance {
   /** Every record this rule looked at (the source's records of the term). */
   readonly recordIds: readonly string[];
   readonly terms: readonly TermProvenance[];
+  /** Set for fitness rules only (their record ids are fitness results'; indicator and activity rules leave it out). */
+  readonly source?: 'fitness';
 }
 
 export interface DimensionTermScore {
@@ -91,7 +106,7 @@ export function scoreStudentTerm(rubric: CompiledRubric, input: StudentTermInput
   }
   return EVALUATION_DIMENSIONS.map((dimension) => {
     const definition = rubric.definition.dimensions[dimension];
-    const rules = rubric.rules.filter((rule) => rule.dimension === dimension).map((rule) => scoreRule(rule, byIndicator, input.activities));
+    const rules = rubric.rules.filter((rule) => rule.dimension === dimension).map((rule) => scoreRule(rule, byIndicator, input.activities, input.fitness ?? null));
     let raw = 0;
     for (const rule of rules) raw += rule.weightedPoints;
     const score = roundScore(Math.min(Math.max(raw, 0), definition.maxScore));
@@ -99,13 +114,16 @@ export function scoreStudentTerm(rubric: CompiledRubric, input: StudentTermInput
   });
 }
 
-function scoreRule(rule: CompiledRule, byIndicator: ReadonlyMap<string, readonly TermRecordInput[]>, activities: readonly ActivityInput[]): RuleProvenance {
+function scoreRule(rule: CompiledRule, byIndicator: ReadonlyMap<string, readonly TermRecordInput[]>, activities: readonly ActivityInput[], fitness: FitnessYearInput | null): RuleProvenance {
   let aggregates: Map<string, AggregateProvenance>;
   let recordIds: string[];
   if ('indicators' in rule.source) {
     const records = rule.source.indicators.flatMap((code) => byIndicator.get(code) ?? []);
     recordIds = records.map((r) => r.id).sort();
     aggregates = indicatorAggregates(records, rule.levelPoints);
+  } else if ('fitness' in rule.source) {
+    recordIds = fitness ? [fitness.id] : [];
+    aggregates = fitnessAggregates(fitness, rule.levelPoints);
   } else {
     const filter = rule.source.activities;
     const records = activities.filter((a) => a.dimension === filter.dimension && (!filter.recordTypes || filter.recordTypes.includes(a.recordType)));
@@ -122,7 +140,18 @@ function scoreRule(rule: CompiledRule, byIndicator: ReadonlyMap<string, readonly
     nonFinite: evaluation.terms[index].nonFinite,
     inputs: term.inputs.map((key) => aggregates.get(key) ?? { key, value: 0, recordIds: [] }),
   }));
-  return { ruleId: rule.id, nameZh: rule.nameZh, nameEn: rule.nameEn, formula: rule.formula, weight: rule.weight, points: evaluation.points, weightedPoints: rule.weight * evaluation.points, recordIds, terms };
+  return {
+    ruleId: rule.id,
+    nameZh: rule.nameZh,
+    nameEn: rule.nameEn,
+    formula: rule.formula,
+    weight: rule.weight,
+    points: evaluation.points,
+    weightedPoints: rule.weight * evaluation.points,
+    recordIds,
+    terms,
+    ...('fitness' in rule.source ? { source: 'fitness' as const } : {}),
+  };
 }
 
 /** Latest first: occasion date (undated last), then occasion key, then id — a total order. */
@@ -169,6 +198,21 @@ function indicatorAggregates(records: readonly TermRecordInput[], levelPoints: R
   set('yes', latestText?.textValue === 'true' ? 1 : 0, latestText ? [latestText] : []);
   const points = latestText && levelPoints && Object.hasOwn(levelPoints, latestText.textValue!) ? levelPoints[latestText.textValue!] : 0;
   set('level_points', points, latestText ? [latestText] : []);
+  return out;
+}
+
+const FITNESS_PASSING_LEVELS = ['优秀', '良好', '及格'];
+
+/** total, scored, passed, level_points of the year's fitness result; the result's id behind each that it produced. */
+function fitnessAggregates(result: FitnessYearInput | null, levelPoints: Readonly<Record<string, number>> | undefined): Map<string, AggregateProvenance> {
+  const out = new Map<string, AggregateProvenance>();
+  const scored = result !== null && result.total !== null;
+  const ids = scored ? [result.id] : [];
+  out.set('total', { key: 'total', value: scored ? result.total! : 0, recordIds: ids });
+  out.set('scored', { key: 'scored', value: scored ? 1 : 0, recordIds: ids });
+  out.set('passed', { key: 'passed', value: scored && result.level !== null && FITNESS_PASSING_LEVELS.includes(result.level) ? 1 : 0, recordIds: ids });
+  const points = scored && result.level !== null && levelPoints && Object.hasOwn(levelPoints, result.level) ? levelPoints[result.level] : 0;
+  out.set('level_points', { key: 'level_points', value: points, recordIds: ids });
   return out;
 }
 
