@@ -38,10 +38,10 @@ export {
 export type { FitnessTestInput, FitnessTestResult, FitnessScore, FitnessItemResults, FitnessExemption, FitnessRetest, FitnessBatchInput, FitnessBatchOutput, FitnessPlausibleRange } from './fitness/score-fitness-test';
 export { fitnessGraduationScore } from './fitness/fitness-graduation-score';
 export type { FitnessYearOutcome, FitnessGraduationInput, FitnessGraduationResult } from './fitness/fitness-graduation-score';
-export { summarizeFitnessGroup, compareWithFitnessTargets, fitnessYearOverYear, FITNESS_TARGETS } from './fitness/fitness-rates';
-export type { FitnessResultForRates, FitnessGroupSummary, FitnessTargetYear, FitnessTargetCheck, FitnessYearOverYearChange } from './fitness/fitness-rates';
-export { summarizeMyopiaScreening, myopiaYearOverYear, MYOPIA_TARGET_CHANGE_POINTS } from './fitness/myopia-screening';
-export type { VisionScreeningRecord, MyopiaScreeningSummary } from './fitness/myopia-screening';
+export { summarizeFitnessGroup, summarizeFitnessCounts, compareWithFitnessTargets, fitnessYearOverYear, FITNESS_TARGETS } from './fitness/fitness-rates';
+export type { FitnessResultForRates, FitnessGroupCounts, FitnessGroupSummary, FitnessTargetYear, FitnessTargetCheck, FitnessYearOverYearChange } from './fitness/fitness-rates';
+export { summarizeMyopiaScreening, summarizeMyopiaCounts, myopiaYearOverYear, MYOPIA_TARGET_CHANGE_POINTS } from './fitness/myopia-screening';
+export type { VisionScreeningRecord, MyopiaScreeningCounts, MyopiaScreeningSummary } from './fitness/myopia-screening';
 // 艺术素质测评 total and level (portfolios).
 export { artAssessment, ART_ASSESSMENT_LEVEL_NAMES_ZH } from './art-assessment-level';
 export type { ArtAssessmentLevel, ArtAssessmentParts } from './art-assessment-level';

@@ -6,9 +6,32 @@
  * once to warm up, then `runs` times; the time is from navigation start until the page has
  * rendered its data (main[data-state=ready]) and the next frame is painted. Prints best, median
  * and worst per page, the machine's load, and the data size. Data: tools/bench/ui-session.ts.
+ *
+ * Because wall-clock times on a shared machine depend on its load, each page also gets figures
+ * that depend on it less: its API calls (count, and the median of the longest call's and of all
+ * calls' server time — the browser's Resource Timing, request sent → first byte), and the CPU the
+ * service spent per load — the Node process (this one: the app runs in-process) and the
+ * PostgreSQL backends of its connection pool (/proc/<pid>/stat), each divided by the runs.
+ * `--only <substring>` measures only the pages whose name contains it.
  */
+import * as fs from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { type Account, openUiSession, signInPage } from './ui-session';
+
+/** User + system CPU seconds of these processes so far (Linux /proc; 0 for a process that is gone). */
+function processCpuSeconds(pids: readonly number[]): number {
+  const tick = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / tick;
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
 
 function argument(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -45,32 +68,54 @@ async function main(): Promise<void> {
       { name: 'student growth profile', account: role('student'), hash: '#/student' },
       ...(session.ids.portfolioId ? [{ name: 'portfolio', account: role('school_admin'), hash: `#/portfolio?id=${session.ids.portfolioId}` }] : []),
     ];
-    const results: { name: string; times: number[] }[] = [];
-    for (const target of pages) {
+    const only = argument('only', '');
+    const results: { name: string; times: number[]; calls: number; slowest: number[]; api: number[]; nodeCpu: number; pgCpu: number; slowestUrl: string }[] = [];
+    for (const target of pages.filter((p) => p.name.includes(only))) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
       const page = await context.newPage();
       await signInPage(page, session.baseUrl, target.account);
       const times: number[] = [];
+      const slowest: number[] = [];
+      const api: number[] = [];
+      let calls = 0;
+      let slowestUrl = '';
+      let cpuStart = { node: 0, pg: 0 };
       for (let run = 0; run <= runs; run += 1) {
         await page.goto('about:blank');
+        if (run === 1) cpuStart = { node: process.cpuUsage().user + process.cpuUsage().system, pg: processCpuSeconds(await session.backendPids()) };
         const started = Date.now();
         await page.goto(`${session.baseUrl}/${target.hash}`);
         await page.waitForSelector('main[data-state=ready]', { timeout: 120_000 });
         await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => resolve(null)))');
         const error = await page.$('main .error');
         if (error) throw new Error(`${target.name}: ${await error.textContent()}`);
-        if (run > 0) times.push((Date.now() - started) / 1000);
+        if (run > 0) {
+          times.push((Date.now() - started) / 1000);
+          const entries = (await page.evaluate(
+            `performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.startsWith('/api/')).map((e) => ({ url: new URL(e.name).pathname + new URL(e.name).search, server: (e.responseStart - e.requestStart) / 1000 }))`,
+          )) as { url: string; server: number }[];
+          calls = entries.length;
+          const longest = entries.reduce((a, b) => (b.server > a.server ? b : a), { url: '', server: 0 });
+          slowest.push(longest.server);
+          slowestUrl = longest.url;
+          api.push(entries.reduce((sum, e) => sum + e.server, 0));
+        }
       }
-      results.push({ name: target.name, times });
+      const cpuEnd = { node: process.cpuUsage().user + process.cpuUsage().system, pg: processCpuSeconds(await session.backendPids()) };
+      results.push({ name: target.name, times, calls, slowest, api, slowestUrl, nodeCpu: (cpuEnd.node - cpuStart.node) / 1e6 / runs, pgCpu: (cpuEnd.pg - cpuStart.pg) / runs });
       await context.close();
     }
     process.stdout.write(`bench:ui — scale ${scale}: ${session.counts.schools} schools, ${session.counts.students} students, ${session.counts.termRecords} term records; ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
     process.stdout.write(`page load (navigation → data rendered), ${runs} runs after one warm-up; target < 1 s\n\n`);
-    process.stdout.write(`${'page'.padEnd(32)} ${'best'.padStart(7)} ${'median'.padStart(7)} ${'worst'.padStart(7)}\n`);
+    process.stdout.write(`${'page'.padEnd(32)} ${'best'.padStart(7)} ${'median'.padStart(7)} ${'worst'.padStart(7)}   api calls, slowest / sum (server, median)   CPU per load: node + postgres\n`);
     for (const r of results) {
       const flag = median(r.times) < 1 ? '' : '  ← over 1 s';
-      process.stdout.write(`${r.name.padEnd(32)} ${Math.min(...r.times).toFixed(3).padStart(6)}s ${median(r.times).toFixed(3).padStart(6)}s ${Math.max(...r.times).toFixed(3).padStart(6)}s${flag}\n`);
+      const apiFigures = `${String(r.calls).padStart(3)} ${median(r.slowest).toFixed(3).padStart(6)}s ${median(r.api).toFixed(3).padStart(6)}s`;
+      const cpu = `${r.nodeCpu.toFixed(3)}s + ${r.pgCpu.toFixed(3)}s`;
+      process.stdout.write(`${r.name.padEnd(32)} ${Math.min(...r.times).toFixed(3).padStart(6)}s ${median(r.times).toFixed(3).padStart(6)}s ${Math.max(...r.times).toFixed(3).padStart(6)}s   ${apiFigures.padEnd(42)} ${cpu}${flag}\n`);
     }
+    process.stdout.write(`\nslowest API call per page (last run):\n`);
+    for (const r of results) process.stdout.write(`  ${r.name.padEnd(30)} ${r.slowestUrl}\n`);
   } finally {
     await browser.close();
     await session.close();

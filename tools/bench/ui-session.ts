@@ -3,7 +3,7 @@
  * (`npm run bench:ui`, `npm run screenshots`; docs/web-ui.md).
  *
  * Data: `data/ui-demo/` (git-ignored; `--fresh` starts over) holds an embedded PostgreSQL — or,
- * with DATABASE_URL, the database `wuyu_ui_demo` on that server. An empty database gets the demo
+ * with DATABASE_URL, the database `wuyu_ui_demo_<scale>` (or `WUYU_UI_DATABASE`) on that server. An empty database gets the demo
  * city (`wuyu demo:load --seed 8 --scale <scale>`, its accounts in demo-accounts.txt), then, as
  * demo.city through the API: value-added studies of 数学 for each school year (ols + multilevel),
  * one of 语文, and a growth run of 数学; a portfolio compiled for the demo student.
@@ -34,6 +34,8 @@ export interface UiSession {
   ids: { latestRunId: string | null; studentId: string | null; portfolioId: string | null };
   counts: { schools: number; students: number; termRecords: number };
   launchBrowser(): Promise<Browser>;
+  /** Process ids of the PostgreSQL backends serving this database (the app's pool), for CPU figures. */
+  backendPids(): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -137,7 +139,7 @@ export async function openUiSession(options: { scale: string; fresh: boolean }):
   fs.mkdirSync(dataDir, { recursive: true });
   const config = ensureAuthSecret(loadConfig({ ...process.env, WUYU_DATA_DIR: dataDir, LOG_LEVEL: 'silent', WUYU_DEMO: 'off' }));
   const runtime = await openDatabaseRuntime(config);
-  const url = runtime.embedded ? runtime.url : await ensureDatabase(runtime.url, `wuyu_ui_demo_${options.scale}`);
+  const url = runtime.embedded ? runtime.url : await ensureDatabase(runtime.url, process.env.WUYU_UI_DATABASE ?? `wuyu_ui_demo_${options.scale}`);
   const dataSource = createDataSource(url, { poolSize: 10 });
   await dataSource.initialize();
   await migrate(dataSource);
@@ -174,6 +176,9 @@ export async function openUiSession(options: { scale: string; fresh: boolean }):
     accounts,
     counts,
     ids: { latestRunId: latest?.id ?? null, studentId: student?.id ?? null, portfolioId },
+    backendPids: async () => ((await dataSource.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)) as { pid: number }[]).map((row) => row.pid).concat(
+      ((await dataSource.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[]).map((row) => row.pid),
+    ),
     launchBrowser: () =>
       chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'] }),
     async close() {

@@ -2,47 +2,48 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   compareWithFitnessTargets,
-  type FitnessResultForRates,
+  type FitnessGroupSummary,
   fitnessYearOverYear,
+  type MyopiaScreeningSummary,
   myopiaYearOverYear,
   ScoringInputError,
-  summarizeFitnessGroup,
-  summarizeMyopiaScreening,
-  type VisionScreeningRecord,
+  summarizeFitnessCounts,
+  summarizeMyopiaCounts,
 } from '../../scoring-core';
-import { type DataScope, isSchoolInScope } from '../auth/data-scope';
+import type { DataScope } from '../auth/data-scope';
 import type { AggregateLevel, FitnessAggregateQueryDto } from './dto/fitness.dto';
 import type { AggregateUnit, FitnessAggregateGroup, FitnessAggregatesResponse, MyopiaGroup, MyopiaResponse } from './dto/fitness.response';
-import type { FitnessResultStatus } from './entities/fitness-result.entity';
 import { FITNESS_STANDARD_VERSION, FitnessResultsService, termIdsOfSchoolYears } from './fitness-results.service';
 import { checkSchoolYear, FitnessError, previousSchoolYear } from './fitness.errors';
 
-/** One enrolled student of a school year (latest enrolment), with the stored result and the screening. */
-interface RosterRow {
-  student_id: string;
-  school_id: string;
-  school_code: string;
-  school_name: string;
-  class_id: string;
-  class_name: string;
-  grade_code: string;
-  region_id: string;
-  region_code: string;
-  region_name: string;
-  sex_code: string;
-  status: FitnessResultStatus | null;
-  total: number | null;
-  left_eye: number | null;
-  right_eye: number | null;
+/** One group's counts as the SQL below returns them (one row per class, school, district or the city). */
+interface CountRow {
+  unit_id: string | null;
+  unit_code: string | null;
+  unit_name: string;
+  school_id: string | null;
+  grade_code: string | null;
+  group_key: string;
+  enrolled: number;
+  [count: string]: number | string | null;
 }
 
 const SEX_CODE = { M: '1', F: '2' } as const;
+const VISION_LEFT = 'physical.vision.left';
+const VISION_RIGHT = 'physical.vision.right';
 
 /**
  * Group aggregates of the stored fitness results and the myopia screening rate, per class,
  * school, district or city of one school year (optionally one grade and sex), each with the
- * previous year for the change. SQL only gathers the enrolled students with their result and
- * screening; the scoring core computes every count and rate. Aggregates carry no student-level row.
+ * previous year for the change. PostgreSQL counts per group (ADR 0920: one row per group leaves
+ * the database, never one per student); the scoring core turns the counts into rates and checks
+ * (summarizeFitnessCounts, summarizeMyopiaCounts — the same arithmetic as the per-record
+ * functions). Aggregates carry no student-level row.
+ *
+ * Who belongs to a group: every student enrolled in the school year, in the class of their
+ * latest enrolment that year (a student who moved class or school counts once, where they ended
+ * the year); their stored result of that year (fitness_results, ADR 0501, kept fresh before the
+ * read) and their latest screening per eye that year.
  *
  * Who sees what: bureau callers (city administrators, district officers: a region grant) see
  * every unit at every level; school callers see the school and class levels of their own
@@ -56,19 +57,18 @@ export class FitnessAggregatesService {
   ) {}
 
   async fitness(scope: DataScope, query: FitnessAggregateQueryDto): Promise<FitnessAggregatesResponse> {
-    const { current, previous, previousYear } = await this.gather(scope, query);
-    const summarize = (rows: readonly RosterRow[]) =>
-      summarizeFitnessGroup(
-        rows.filter((row) => row.status !== null).map((row): FitnessResultForRates => ({ status: row.status!, total: row.total })),
-        { enrolled: rows.length },
-      );
-    const previousGroups = this.group(previous, query.level);
-    const groups: FitnessAggregateGroup[] = [...this.group(current, query.level)].map(([key, { unit, rows }]) => {
-      const summary = summarize(rows);
-      const before = previousGroups.get(key);
-      const previousSummary = before ? summarize(before.rows) : null;
+    checkSchoolYear(query.schoolYear);
+    const visible = this.visibility(scope, query.level);
+    const previousYear = previousSchoolYear(query.schoolYear);
+    await this.results.ensureFresh([query.schoolYear, previousYear]);
+    const [current, previous] = await Promise.all([this.fitnessCounts(query, query.schoolYear, visible), this.fitnessCounts(query, previousYear, visible)]);
+    const previousByKey = new Map(previous.map((row) => [row.group_key, row]));
+    const groups: FitnessAggregateGroup[] = sortGroups(current, query.level).map((row) => {
+      const summary = fitnessSummary(row);
+      const before = previousByKey.get(row.group_key);
+      const previousSummary = before ? fitnessSummary(before) : null;
       return {
-        unit,
+        unit: unitOf(row, query.level),
         summary,
         targets: { 2022: compareWithFitnessTargets(summary, 2022), 2025: compareWithFitnessTargets(summary, 2025) },
         previous: previousSummary,
@@ -78,45 +78,32 @@ export class FitnessAggregatesService {
     return { level: query.level, schoolYear: query.schoolYear, previousSchoolYear: previousYear, gradeCode: query.gradeCode ?? null, sex: query.sex ?? null, standardVersion: FITNESS_STANDARD_VERSION, groups };
   }
 
+  /** Myopia reads the screening records themselves (term_records), so it needs no fitness results. */
   async myopia(scope: DataScope, query: FitnessAggregateQueryDto): Promise<MyopiaResponse> {
-    const { current, previous, previousYear } = await this.gather(scope, query);
-    const summarize = (rows: readonly RosterRow[]) => {
-      try {
-        return summarizeMyopiaScreening(rows.map((row): VisionScreeningRecord => ({ leftEye: row.left_eye, rightEye: row.right_eye })));
-      } catch (error) {
-        if (error instanceof ScoringInputError) throw new FitnessError('INVALID_SCREENING_VALUE', error.message, '视力筛查数据中有不符合五分记录的数值', error.details as Record<string, unknown>);
-        throw error;
-      }
-    };
-    const previousGroups = this.group(previous, query.level);
-    const groups: MyopiaGroup[] = [...this.group(current, query.level)].map(([key, { unit, rows }]) => {
-      const summary = summarize(rows);
-      const before = previousGroups.get(key);
-      const previousSummary = before ? summarize(before.rows) : null;
-      return { unit, summary, previous: previousSummary, change: previousSummary ? myopiaYearOverYear(summary, previousSummary) : null };
+    checkSchoolYear(query.schoolYear);
+    const visible = this.visibility(scope, query.level);
+    const previousYear = previousSchoolYear(query.schoolYear);
+    const [current, previous] = await Promise.all([this.myopiaCounts(query, query.schoolYear, visible), this.myopiaCounts(query, previousYear, visible)]);
+    const previousByKey = new Map(previous.map((row) => [row.group_key, row]));
+    const groups: MyopiaGroup[] = sortGroups(current, query.level).map((row) => {
+      const summary = myopiaSummary(row);
+      const before = previousByKey.get(row.group_key);
+      const previousSummary = before ? myopiaSummary(before) : null;
+      return { unit: unitOf(row, query.level), summary, previous: previousSummary, change: previousSummary ? myopiaYearOverYear(summary, previousSummary) : null };
     });
     return { level: query.level, schoolYear: query.schoolYear, previousSchoolYear: previousYear, gradeCode: query.gradeCode ?? null, sex: query.sex ?? null, groups };
   }
 
-  /** The caller's visible enrolled students of the year and of the year before, filtered by grade and sex. */
-  private async gather(scope: DataScope, query: FitnessAggregateQueryDto): Promise<{ current: RosterRow[]; previous: RosterRow[]; previousYear: string }> {
-    checkSchoolYear(query.schoolYear);
-    const visible = this.visibility(scope, query.level);
-    const previousYear = previousSchoolYear(query.schoolYear);
-    await this.results.ensureFresh([query.schoolYear, previousYear]);
-    const keep = (row: RosterRow) =>
-      visible(row) && (query.gradeCode === undefined || row.grade_code === query.gradeCode) && (query.sex === undefined || row.sex_code === SEX_CODE[query.sex]);
-    return { current: (await this.roster(query.schoolYear)).filter(keep), previous: (await this.roster(previousYear)).filter(keep), previousYear };
-  }
-
-  /** Which rows a caller may aggregate at this level; a level they may not see at all is a 403. */
-  private visibility(scope: DataScope, level: AggregateLevel): (row: RosterRow) => boolean {
+  /** Which students a caller may aggregate at this level, as SQL over `en` (the enrolment); a level they may not see at all is a 403. */
+  private visibility(scope: DataScope, level: AggregateLevel): (params: unknown[]) => string {
     const bureau = scope.all || (scope.regionIds ?? []).length > 0;
-    if (bureau) return () => true;
+    if (bureau) return () => 'TRUE';
     const ownSchools = scope.schoolIds.length > 0;
     const ownClasses = scope.classIds.length > 0;
-    if (level === 'school' && ownSchools) return (row) => isSchoolInScope(scope, row.school_id);
-    if (level === 'class' && (ownSchools || ownClasses)) return (row) => isSchoolInScope(scope, row.school_id) || scope.classIds.includes(row.class_id);
+    if (level === 'school' && ownSchools) return (params) => `en.school_id = ANY($${params.push([...scope.schoolIds])}::uuid[])`;
+    if (level === 'class' && (ownSchools || ownClasses)) {
+      return (params) => `(en.school_id = ANY($${params.push([...scope.schoolIds])}::uuid[]) OR en.class_id = ANY($${params.push([...scope.classIds])}::uuid[]))`;
+    }
     throw new FitnessError(
       'AGGREGATE_LEVEL_NOT_ALLOWED',
       `fitness aggregates at ${level} level are for ${level === 'class' || level === 'school' ? 'school staff and ' : ''}education bureaus`,
@@ -124,58 +111,155 @@ export class FitnessAggregatesService {
     );
   }
 
-  private group(rows: readonly RosterRow[], level: AggregateLevel): Map<string, { unit: AggregateUnit; rows: RosterRow[] }> {
-    const groups = new Map<string, { unit: AggregateUnit; rows: RosterRow[] }>();
-    for (const row of rows) {
-      let key: string;
-      let unit: () => AggregateUnit;
-      if (level === 'class') {
-        // Classes are rows per school year: the previous year's "same" class is the one with the
-        // same school, grade and name (like every level, the change compares the same grade slot).
-        key = `${row.school_id}|${row.grade_code}|${row.class_name}`;
-        unit = () => ({ level, id: row.class_id, code: null, name: row.class_name, schoolId: row.school_id, gradeCode: row.grade_code });
-      } else if (level === 'school') {
-        key = row.school_id;
-        unit = () => ({ level, id: row.school_id, code: row.school_code, name: row.school_name });
-      } else if (level === 'district') {
-        key = row.region_id;
-        unit = () => ({ level, id: row.region_id, code: row.region_code, name: row.region_name });
-      } else {
-        key = 'city';
-        unit = () => ({ level, id: null, code: null, name: 'city' });
-      }
-      const group = groups.get(key);
-      if (group) group.rows.push(row);
-      else groups.set(key, { unit: unit(), rows: [row] });
-    }
-    return new Map([...groups].sort(([, a], [, b]) => (a.unit.code ?? '').localeCompare(b.unit.code ?? '') || a.unit.name.localeCompare(b.unit.name) || (a.unit.schoolId ?? '').localeCompare(b.unit.schoolId ?? '')));
+  /**
+   * One row per group of the visible students enrolled in the year (latest enrolment of the year),
+   * filtered by grade and sex, with `counts` (name → aggregate over the students; `en` is the
+   * enrolment, `joins` add the per-student data). Two stages: the counts per school and class,
+   * then the classes summed into the level's groups (fewer and smaller rows to join with the
+   * roster's names). `$1` is the school year.
+   */
+  private async countGroups(query: FitnessAggregateQueryDto, schoolYear: string, visible: (params: unknown[]) => string, ctes: string, joins: string, counts: Record<string, string>): Promise<CountRow[]> {
+    // The year's term ids as a constant list: term_records is partitioned by term (ADR 1010).
+    const params: unknown[] = [schoolYear, await termIdsOfSchoolYears(this.dataSource, [schoolYear])];
+    const studentWhere = [visible(params)];
+    if (query.sex !== undefined) studentWhere.push(`st.sex_code = $${params.push(SEX_CODE[query.sex])}`);
+    const classWhere = query.gradeCode === undefined ? 'TRUE' : `c.grade_code = $${params.push(query.gradeCode)}`;
+    // Classes are rows per school year: the previous year's "same" class is the one with the same
+    // school, grade and name (like every level, the change compares the same grade slot).
+    const unit = {
+      class: `min(pc.class_id::text) AS unit_id, NULL::text AS unit_code, c.name AS unit_name, pc.school_id::text AS school_id, c.grade_code, concat_ws('|', pc.school_id, c.grade_code, c.name) AS group_key`,
+      school: `pc.school_id::text AS unit_id, sc.code AS unit_code, sc.name AS unit_name, NULL::text AS school_id, NULL::text AS grade_code, pc.school_id::text AS group_key`,
+      district: `sc.region_id::text AS unit_id, rg.code AS unit_code, rg.name AS unit_name, NULL::text AS school_id, NULL::text AS grade_code, sc.region_id::text AS group_key`,
+      city: `NULL::text AS unit_id, NULL::text AS unit_code, 'city' AS unit_name, NULL::text AS school_id, NULL::text AS grade_code, 'city' AS group_key`,
+    }[query.level];
+    const groupBy = { class: 'GROUP BY pc.school_id, c.grade_code, c.name', school: 'GROUP BY pc.school_id, sc.code, sc.name', district: 'GROUP BY sc.region_id, rg.code, rg.name', city: '' }[query.level];
+    const names = Object.keys(counts);
+    return (await this.dataSource.query(
+      `WITH ${ctes},
+       per_class AS (
+         SELECT en.school_id, en.class_id, count(*) AS enrolled, ${names.map((name) => `${counts[name]} AS ${name}`).join(', ')}
+           FROM enrolled en
+           ${query.sex !== undefined ? 'JOIN students st ON st.id = en.student_id' : ''}
+           ${joins}
+          WHERE ${studentWhere.join(' AND ')}
+          GROUP BY en.school_id, en.class_id)
+       SELECT ${unit}, sum(pc.enrolled)::int AS enrolled, ${names.map((name) => `sum(pc.${name})::float8 AS ${name}`).join(', ')}
+         FROM per_class pc
+         JOIN school_classes c ON c.id = pc.class_id
+         JOIN schools sc ON sc.id = pc.school_id
+         JOIN regions rg ON rg.id = sc.region_id
+        WHERE ${classWhere}
+        ${groupBy}
+       HAVING sum(pc.enrolled) > 0`,
+      params,
+    )) as CountRow[];
   }
 
-  /** Every student enrolled in the year (their latest enrolment), with the stored result and the latest screening per eye. */
-  private async roster(schoolYear: string): Promise<RosterRow[]> {
-    return (await this.dataSource.query(
-      `WITH enrolled AS (
-         SELECT DISTINCT ON (e.student_id) e.student_id, e.school_id, e.class_id
-         FROM enrolments e JOIN terms t ON t.id = e.term_id
-         WHERE t.school_year = $1
-         ORDER BY e.student_id, t.term_number DESC),
-       vision AS (
-         SELECT DISTINCT ON (r.student_id, i.code) r.student_id, i.code, r.numeric_value::float8 AS value
-         FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id
-         WHERE t.school_year = $1 AND r.term_id = ANY($2::uuid[]) AND i.code IN ('physical.vision.left', 'physical.vision.right')
-         ORDER BY r.student_id, i.code, t.term_number DESC)
-       SELECT en.student_id, en.school_id, sc.code AS school_code, sc.name AS school_name, en.class_id, c.name AS class_name, c.grade_code,
-              sc.region_id, rg.code AS region_code, rg.name AS region_name, st.sex_code, fr.status, fr.total::float8 AS total,
-              left_eye.value AS left_eye, right_eye.value AS right_eye
-       FROM enrolled en
-       JOIN school_classes c ON c.id = en.class_id
-       JOIN schools sc ON sc.id = en.school_id
-       JOIN regions rg ON rg.id = sc.region_id
-       JOIN students st ON st.id = en.student_id
-       LEFT JOIN fitness_results fr ON fr.student_id = en.student_id AND fr.school_year = $1
-       LEFT JOIN vision left_eye ON left_eye.student_id = en.student_id AND left_eye.code = 'physical.vision.left'
-       LEFT JOIN vision right_eye ON right_eye.student_id = en.student_id AND right_eye.code = 'physical.vision.right'`,
-      [schoolYear, await termIdsOfSchoolYears(this.dataSource, [schoolYear])],
-    )) as RosterRow[];
+  private async fitnessCounts(query: FitnessAggregateQueryDto, schoolYear: string, visible: (params: unknown[]) => string): Promise<CountRow[]> {
+    // Totals are one-decimal numerics: integer tenths, as the scoring core counts them.
+    const tenths = 'round(fr.total * 10)';
+    const scored = `fr.status = 'scored'`;
+    const rows = await this.countGroups(query, schoolYear, visible, ENROLLED, 'LEFT JOIN fitness_results fr ON fr.student_id = en.student_id AND fr.school_year = $1', {
+      recorded: 'count(fr.status)',
+      tested: `count(*) FILTER (WHERE ${scored})`,
+      exempt: `count(*) FILTER (WHERE fr.status = 'exempt')`,
+      deferred: `count(*) FILTER (WHERE fr.status = 'deferred')`,
+      incomplete: `count(*) FILTER (WHERE fr.status = 'incomplete')`,
+      unknown_status: `count(*) FILTER (WHERE fr.status NOT IN ('scored', 'exempt', 'deferred', 'incomplete'))`,
+      invalid_total: `count(*) FILTER (WHERE ${scored} AND (fr.total IS NULL OR fr.total * 10 <> ${tenths} OR fr.total < 0 OR fr.total > 120))`,
+      sum_tenths: `coalesce(sum(${tenths}) FILTER (WHERE ${scored}), 0)`,
+      excellent: `count(*) FILTER (WHERE ${scored} AND ${tenths} >= 900)`,
+      good_or_better: `count(*) FILTER (WHERE ${scored} AND ${tenths} >= 800)`,
+      pass: `count(*) FILTER (WHERE ${scored} AND ${tenths} >= 600)`,
+    });
+    for (const row of rows) {
+      if (Number(row.unknown_status) > 0 || Number(row.invalid_total) > 0) {
+        throw new ScoringInputError('INVALID_ARGUMENT', `stored fitness results of ${schoolYear} in ${row.unit_name} have an unknown status or a 'scored' total that is not a one-decimal year total in [0, 120]`, { schoolYear, unknownStatus: row.unknown_status, invalidTotals: row.invalid_total });
+      }
+    }
+    return rows;
   }
+
+  private async myopiaCounts(query: FitnessAggregateQueryDto, schoolYear: string, visible: (params: unknown[]) => string): Promise<CountRow[]> {
+    const [l, r] = ['v.left_eye', 'v.right_eye'];
+    const rows = await this.countGroups(query, schoolYear, visible, `${ENROLLED}, ${VISION}`, 'LEFT JOIN vision v ON v.student_id = en.student_id', {
+      positive: `count(*) FILTER (WHERE ${l} < 5.0 OR ${r} < 5.0)`,
+      negative: `count(*) FILTER (WHERE ${l} >= 5.0 AND ${r} >= 5.0)`,
+      indeterminate: `count(*) FILTER (WHERE (${l} IS NULL) <> (${r} IS NULL) AND coalesce(${l}, ${r}) >= 5.0)`,
+      not_screened: `count(*) FILTER (WHERE ${l} IS NULL AND ${r} IS NULL)`,
+      invalid: `count(*) FILTER (WHERE NOT (${l} BETWEEN ${LOWEST_ACUITY} AND ${HIGHEST_ACUITY}) OR NOT (${r} BETWEEN ${LOWEST_ACUITY} AND ${HIGHEST_ACUITY}))`,
+    });
+    for (const row of rows) {
+      if (Number(row.invalid) > 0) {
+        throw new FitnessError(
+          'INVALID_SCREENING_VALUE',
+          `${row.invalid} screening(s) of ${schoolYear} in ${row.unit_name} have a visual acuity outside ${LOWEST_ACUITY}–${HIGHEST_ACUITY} of the 5-point notation (decimal 1.0 = 5.0)`,
+          '视力筛查数据中有不符合五分记录的数值',
+          { schoolYear, unit: row.unit_name, count: row.invalid },
+        );
+      }
+    }
+    return rows;
+  }
+}
+
+/** 5-point notation bounds, as summarizeMyopiaScreening checks them. */
+const LOWEST_ACUITY = '3.0';
+const HIGHEST_ACUITY = '5.3';
+
+/**
+ * Every student enrolled in the year `$1` (its terms' ids: `$2`), in their latest enrolment of the
+ * year. (Term ids and indicator ids as arrays let the planner use the indexes on enrolments.term_id
+ * and term_records (indicator_id, term_id), and prune term_records' partitions.)
+ */
+const ENROLLED = `enrolled AS (
+  SELECT DISTINCT ON (e.student_id) e.student_id, e.school_id, e.class_id
+    FROM enrolments e JOIN terms t ON t.id = e.term_id
+   WHERE e.term_id = ANY($2::uuid[]) AND t.school_year = $1
+   ORDER BY e.student_id, t.term_number DESC)`;
+
+/** Each student's latest uncorrected acuity per eye in the year (term ids `$2`), one row per student. */
+const VISION = `latest_screening AS (
+  SELECT DISTINCT ON (r.student_id, r.indicator_id) r.student_id, i.code, r.numeric_value::float8 AS value
+    FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id
+   WHERE r.term_id = ANY($2::uuid[])
+     AND r.indicator_id = ANY(ARRAY(SELECT id FROM indicators WHERE code IN ('${VISION_LEFT}', '${VISION_RIGHT}')))
+   ORDER BY r.student_id, r.indicator_id, t.term_number DESC),
+vision AS (
+  SELECT student_id, max(value) FILTER (WHERE code = '${VISION_LEFT}') AS left_eye, max(value) FILTER (WHERE code = '${VISION_RIGHT}') AS right_eye
+    FROM latest_screening GROUP BY student_id)`;
+
+const count = (row: CountRow, name: string): number => Number(row[name]);
+
+function fitnessSummary(row: CountRow): FitnessGroupSummary {
+  return summarizeFitnessCounts({
+    enrolled: count(row, 'enrolled'),
+    recorded: count(row, 'recorded'),
+    tested: count(row, 'tested'),
+    exempt: count(row, 'exempt'),
+    deferred: count(row, 'deferred'),
+    incomplete: count(row, 'incomplete'),
+    sumTenths: count(row, 'sum_tenths'),
+    excellentCount: count(row, 'excellent'),
+    goodOrBetterCount: count(row, 'good_or_better'),
+    passCount: count(row, 'pass'),
+  });
+}
+
+function myopiaSummary(row: CountRow): MyopiaScreeningSummary {
+  return summarizeMyopiaCounts({ records: count(row, 'enrolled'), positive: count(row, 'positive'), negative: count(row, 'negative'), indeterminate: count(row, 'indeterminate'), notScreened: count(row, 'not_screened') });
+}
+
+function unitOf(row: CountRow, level: AggregateLevel): AggregateUnit {
+  if (level === 'class') return { level, id: row.unit_id, code: null, name: row.unit_name, schoolId: row.school_id!, gradeCode: row.grade_code! };
+  return { level, id: row.unit_id, code: row.unit_code, name: row.unit_name };
+}
+
+/** Units by code, then name, then school (as the pages list them). */
+function sortGroups(rows: readonly CountRow[], level: AggregateLevel): CountRow[] {
+  const units = new Map(rows.map((row) => [row, unitOf(row, level)]));
+  return [...rows].sort((x, y) => {
+    const [a, b] = [units.get(x)!, units.get(y)!];
+    return (a.code ?? '').localeCompare(b.code ?? '') || a.name.localeCompare(b.name) || (a.schoolId ?? '').localeCompare(b.schoolId ?? '');
+  });
 }

@@ -4,7 +4,7 @@
  */
 import { expectClose } from '../../../test/helpers/expect-close';
 import { ScoringInputError } from '../scoring-input-error';
-import { compareWithFitnessTargets, fitnessYearOverYear, summarizeFitnessGroup, type FitnessResultForRates } from './fitness-rates';
+import { compareWithFitnessTargets, fitnessYearOverYear, summarizeFitnessCounts, summarizeFitnessGroup, type FitnessResultForRates } from './fitness-rates';
 
 const scored = (total: number): FitnessResultForRates => ({ status: 'scored', total });
 
@@ -118,5 +118,22 @@ describe('fitnessYearOverYear', () => {
       goodOrBetterRatePoints: null,
       passRatePoints: null,
     });
+  });
+});
+
+describe('summarizeFitnessCounts (counts from SQL, ADR 0920)', () => {
+  it('gives the same summary as summarizeFitnessGroup for the counts of the same records', () => {
+    // totals 95.0, 85.0, 70.0, 50.0; one exempt, one deferred, one incomplete; enrolled 9.
+    const records = [95, 85, 70, 50].map((total) => ({ status: 'scored' as const, total })).concat([{ status: 'exempt', total: null }, { status: 'deferred', total: null }, { status: 'incomplete', total: null }] as never[]);
+    const counts = { enrolled: 9, recorded: 7, tested: 4, exempt: 1, deferred: 1, incomplete: 1, sumTenths: 3000, excellentCount: 1, goodOrBetterCount: 2, passCount: 3 };
+    expect(summarizeFitnessCounts(counts)).toEqual(summarizeFitnessGroup(records, { enrolled: 9 }));
+  });
+
+  it('refuses counts that cannot come from records', () => {
+    const ok = { enrolled: 3, recorded: 2, tested: 2, exempt: 0, deferred: 0, incomplete: 0, sumTenths: 1500, excellentCount: 0, goodOrBetterCount: 1, passCount: 2 };
+    expect(() => summarizeFitnessCounts(ok)).not.toThrow();
+    for (const bad of [{ enrolled: 1 }, { tested: 1 }, { excellentCount: 2 }, { passCount: 3 }, { sumTenths: 2401 }, { deferred: -1 }, { incomplete: 0.5 }]) {
+      expect(() => summarizeFitnessCounts({ ...ok, ...bad })).toThrow(ScoringInputError);
+    }
   });
 });

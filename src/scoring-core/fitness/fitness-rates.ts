@@ -62,38 +62,67 @@ export function summarizeFitnessGroup(results: readonly FitnessResultForRates[],
   if (!Number.isInteger(enrolled) || enrolled < recorded) {
     throw new ScoringInputError('INVALID_ARGUMENT', `enrolled ${enrolled} must be a whole number ≥ the ${recorded} records given`, { enrolled, recorded });
   }
-  let tested = 0;
-  let exempt = 0;
-  let deferred = 0;
-  let incomplete = 0;
-  let sumTenths = 0;
-  let excellentCount = 0;
-  let goodOrBetterCount = 0;
-  let passCount = 0;
+  const counts = { enrolled, recorded, tested: 0, exempt: 0, deferred: 0, incomplete: 0, sumTenths: 0, excellentCount: 0, goodOrBetterCount: 0, passCount: 0 };
   results.forEach((result, index) => {
     switch (result.status) {
       case 'scored': {
         const tenths = totalTenths(result, index);
-        tested += 1;
-        sumTenths += tenths;
-        if (tenths >= 900) excellentCount += 1;
-        if (tenths >= 800) goodOrBetterCount += 1;
-        if (tenths >= 600) passCount += 1;
+        counts.tested += 1;
+        counts.sumTenths += tenths;
+        if (tenths >= 900) counts.excellentCount += 1;
+        if (tenths >= 800) counts.goodOrBetterCount += 1;
+        if (tenths >= 600) counts.passCount += 1;
         break;
       }
       case 'exempt':
-        exempt += 1;
+        counts.exempt += 1;
         break;
       case 'deferred':
-        deferred += 1;
+        counts.deferred += 1;
         break;
       case 'incomplete':
-        incomplete += 1;
+        counts.incomplete += 1;
         break;
       default:
         throw new ScoringInputError('INVALID_ARGUMENT', `result ${index} has unknown status ${JSON.stringify((result as { status: unknown }).status)}`, { index });
     }
   });
+  return summarizeFitnessCounts(counts);
+}
+
+/**
+ * What summarizeFitnessGroup counts, counted elsewhere (e.g. by SQL over stored results, ADR 0920):
+ * the statuses, the sum of the scored totals in integer tenths and the students at or above each
+ * level's cut (优秀 ≥ 900, 良好 ≥ 800, 及格 ≥ 600 tenths).
+ */
+export interface FitnessGroupCounts {
+  readonly enrolled: number;
+  readonly recorded: number;
+  readonly tested: number;
+  readonly exempt: number;
+  readonly deferred: number;
+  readonly incomplete: number;
+  readonly sumTenths: number;
+  readonly excellentCount: number;
+  readonly goodOrBetterCount: number;
+  readonly passCount: number;
+}
+
+/**
+ * The summary of a group from its counts — the same rates, participation and exact mean as
+ * summarizeFitnessGroup (which counts, then calls this). Throws ScoringInputError(INVALID_ARGUMENT)
+ * when a count is not a whole number ≥ 0, the statuses exceed the records, the records exceed
+ * enrolled, or the level counts are not nested (优秀 ≤ 优良 ≤ 合格 ≤ tested). O(1).
+ */
+export function summarizeFitnessCounts(counts: FitnessGroupCounts): FitnessGroupSummary {
+  const { enrolled, recorded, tested, exempt, deferred, incomplete, sumTenths, excellentCount, goodOrBetterCount, passCount } = counts;
+  for (const [name, value] of Object.entries(counts)) {
+    if (!Number.isInteger(value) || value < 0) throw new ScoringInputError('INVALID_ARGUMENT', `${name} ${value} must be a whole number ≥ 0`, { [name]: value });
+  }
+  if (enrolled < recorded) throw new ScoringInputError('INVALID_ARGUMENT', `enrolled ${enrolled} must be a whole number ≥ the ${recorded} records given`, { enrolled, recorded });
+  if (tested + exempt + deferred + incomplete !== recorded || excellentCount > goodOrBetterCount || goodOrBetterCount > passCount || passCount > tested || sumTenths > 1200 * tested) {
+    throw new ScoringInputError('INVALID_ARGUMENT', 'the counts do not add up: statuses must sum to the records, 优秀 ≤ 优良 ≤ 合格 ≤ tested', { ...counts });
+  }
   const rate = (count: number): number | null => (tested === 0 ? null : count / tested);
   const expected = enrolled - exempt;
   return {

@@ -5,7 +5,7 @@
  */
 import { expectClose } from '../../../test/helpers/expect-close';
 import { ScoringInputError } from '../scoring-input-error';
-import { myopiaYearOverYear, summarizeMyopiaScreening, type MyopiaScreeningSummary } from './myopia-screening';
+import { myopiaYearOverYear, summarizeMyopiaCounts, summarizeMyopiaScreening, type MyopiaScreeningSummary } from './myopia-screening';
 
 describe('summarizeMyopiaScreening', () => {
   it('counts a student positive when either eye is below 5.0', () => {
@@ -64,5 +64,17 @@ describe('myopiaYearOverYear', () => {
   it('has no verdict when a year has nobody screened', () => {
     const none: MyopiaScreeningSummary = { records: 0, screened: 0, positive: 0, indeterminate: 0, notScreened: 0, rate: null };
     expect(myopiaYearOverYear(none, summary(1, 2))).toEqual({ changePoints: null, targetChangePoints: -0.5, met: null });
+  });
+});
+
+describe('summarizeMyopiaCounts (counts from SQL, ADR 0920)', () => {
+  it('gives the same summary as summarizeMyopiaScreening for the counts of the same records', () => {
+    const records = [{ leftEye: 5.0, rightEye: 5.1 }, { leftEye: 4.9, rightEye: 5.0 }, { leftEye: 5.2, rightEye: null }, { leftEye: null, rightEye: 4.8 }, { leftEye: null, rightEye: null }];
+    expect(summarizeMyopiaCounts({ records: 5, positive: 2, negative: 1, indeterminate: 1, notScreened: 1 })).toEqual(summarizeMyopiaScreening(records));
+  });
+
+  it('refuses counts that do not add up to the records', () => {
+    expect(() => summarizeMyopiaCounts({ records: 5, positive: 2, negative: 1, indeterminate: 1, notScreened: 0 })).toThrow(ScoringInputError);
+    expect(() => summarizeMyopiaCounts({ records: 1, positive: -1, negative: 2, indeterminate: 0, notScreened: 0 })).toThrow(ScoringInputError);
   });
 });

@@ -61,7 +61,37 @@ export function summarizeMyopiaScreening(records: readonly VisionScreeningRecord
     } else if (measured.length === 2) screened += 1;
     else indeterminate += 1;
   });
-  return { records: records.length, screened, positive, indeterminate, notScreened, rate: screened === 0 ? null : positive / screened };
+  return summarizeMyopiaCounts({ records: records.length, positive, negative: screened - positive, indeterminate, notScreened });
+}
+
+/**
+ * What summarizeMyopiaScreening counts, counted elsewhere (e.g. by SQL, ADR 0920): students
+ * positive (either eye < 5.0), negative (both eyes measured, both ≥ 5.0), indeterminate (one eye
+ * measured, ≥ 5.0) and not screened; they must add up to the records.
+ */
+export interface MyopiaScreeningCounts {
+  readonly records: number;
+  readonly positive: number;
+  readonly negative: number;
+  readonly indeterminate: number;
+  readonly notScreened: number;
+}
+
+/**
+ * The screening summary from its counts, as summarizeMyopiaScreening gives it (which counts, then
+ * calls this). Throws ScoringInputError(INVALID_ARGUMENT) when a count is not a whole number ≥ 0
+ * or the four outcomes do not add up to the records. O(1).
+ */
+export function summarizeMyopiaCounts(counts: MyopiaScreeningCounts): MyopiaScreeningSummary {
+  for (const [name, value] of Object.entries(counts)) {
+    if (!Number.isInteger(value) || value < 0) throw new ScoringInputError('INVALID_ARGUMENT', `${name} ${value} must be a whole number ≥ 0`, { [name]: value });
+  }
+  const { records, positive, negative, indeterminate, notScreened } = counts;
+  if (positive + negative + indeterminate + notScreened !== records) {
+    throw new ScoringInputError('INVALID_ARGUMENT', `positive, negative, indeterminate and not screened must add up to the ${records} records`, { ...counts });
+  }
+  const screened = positive + negative;
+  return { records, screened, positive, indeterminate, notScreened, rate: screened === 0 ? null : positive / screened };
 }
 
 /** The plan: myopia rate down by at least 0.5 percentage points a year. */

@@ -29,9 +29,17 @@ interface AggregateGroup {
   change: { passRatePoints: number | null; goodOrBetterRatePoints: number | null } | null;
 }
 
+interface MyopiaSummary {
+  screened: number;
+  positive: number;
+  rate: number | null;
+}
+
 interface MyopiaGroup {
   unit: { id: string | null; name: string };
-  summary: { screened: number; positive: number; rate: number | null };
+  summary: MyopiaSummary;
+  /** The same unit in the year before (null when it had no students then). */
+  previous: MyopiaSummary | null;
   change: { changePoints: number | null; met: boolean | null } | null;
 }
 
@@ -62,11 +70,18 @@ export const fitnessPage: Page = async (root, params, user) => {
     return;
   }
   const source = `/api/fitness/aggregates?level=${level}&schoolYear=${year}`;
-  const aggregates = await get<{ groups: AggregateGroup[] }>('/api/fitness/aggregates', { level, schoolYear: year });
   const [startYear] = year.split('-').map(Number);
   const trendYears = [3, 2, 1, 0].map((back) => `${startYear - back}-${startYear - back + 1}`);
   const trendLevel = level === 'school' && levels.includes('district') ? 'district' : level;
-  const myopia = await Promise.all(trendYears.map((y) => get<{ groups: MyopiaGroup[] }>('/api/fitness/myopia', { level: trendLevel, schoolYear: y })));
+  // The requests at once (none depends on another). Each myopia answer carries its year and the
+  // year before (`previous`), so two calls give the four years of the trend.
+  const [aggregates, latest, earlier] = await Promise.all([
+    get<{ groups: AggregateGroup[] }>('/api/fitness/aggregates', { level, schoolYear: year }),
+    get<{ groups: MyopiaGroup[] }>('/api/fitness/myopia', { level: trendLevel, schoolYear: trendYears[3] }),
+    get<{ groups: MyopiaGroup[] }>('/api/fitness/myopia', { level: trendLevel, schoolYear: trendYears[1] }),
+  ]);
+  const previousOf = (response: { groups: MyopiaGroup[] }) => ({ groups: response.groups.filter((g) => g.previous !== null).map((g) => ({ ...g, summary: g.previous!, change: null })) });
+  const myopia = [previousOf(earlier), earlier, previousOf(latest), latest];
   const groups = aggregates.groups.filter((g) => g.summary.tested > 0 || g.summary.enrolled > 0);
   const rates = chartCard('fitness-rates', t('fitnessTitle'), source);
   const trend = chartCard('fitness-myopia', t('myopiaTrend'), `/api/fitness/myopia?level=${trendLevel}`, 'short');
