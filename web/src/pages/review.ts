@@ -23,7 +23,9 @@ interface ReviewRecord {
 
 interface Flag {
   id: string;
+  activityRecordId: string;
   studentName: string;
+  details: Record<string, unknown>;
   recordTitle: string;
   recordStatus: string;
   rule: string;
@@ -80,6 +82,24 @@ export const reviewPage: Page = async (root, params) => {
     ],
     rows: records.items,
   });
+  // A flag is resolved as cleared (nothing wrong) or confirmed (a real problem, to act on through
+  // the record's workflow), always with a remark; the record itself is never changed here.
+  const resolve = (flag: Flag, outcome: 'cleared' | 'confirmed') => async () => {
+    const remark = prompt(t('flagRemark'));
+    if (!remark) return;
+    try {
+      await post(`/api/review/integrity/flags/${flag.id}/resolve`, { outcome, remark });
+      setParams({ done: String(Date.now()) });
+    } catch (error) {
+      message.replaceChildren(errorBox(error));
+    }
+  };
+  const flagActions = (f: Flag) =>
+    h(
+      'span',
+      { class: 'actions' },
+      (['cleared', 'confirmed'] as const).map((outcome) => h('button', { class: outcome === 'cleared' ? 'small' : 'secondary small', 'data-flag-action': outcome, 'data-flag': f.id, onclick: resolve(f, outcome) }, t(`flag_${outcome}`))),
+    );
   const flagTable = dataTable({
     id: 'review-flags',
     title: t('integrityQueue'),
@@ -89,7 +109,9 @@ export const reviewPage: Page = async (root, params) => {
       { label: t('recordTitle'), value: (f) => f.recordTitle },
       { label: t('status'), value: (f) => tx('status', f.recordStatus) },
       { label: t('rule'), value: (f) => (lang() === 'zh' ? f.ruleZh : f.rule) },
+      { label: t('flagDetails'), value: (f) => Object.entries(f.details).filter(([key]) => !/Ids?$/.test(key)).map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`).join('; ') },
       { label: t('occurredAt'), value: (f) => f.detectedAt },
+      { label: '', value: () => null, render: flagActions },
     ],
     rows: flags.items,
   });
