@@ -15,17 +15,17 @@
  *               staging, set-based checks, one merge per file).
  *   2. prior    the prior term for one grade only (J3's 数学 期末 2023-2024-2, as J2): the same
  *               CLI, one file per region.
- *   3. fitness raw   the fitness raw measurements of everyone (2024-2025-1, the items of their
- *               grade and sex: 7–9 records a student) INSERTed set-based in SQL straight into
- *               term_records — NOT through the fitness import (4M rows ≈ 35M records; said so
- *               in the output). Not one of the measured product paths.
- *   4. fitness  `node dist/src/cli/main.js fitness:recompute --school-year 2024-2025`: the
- *               service's recompute that scores everyone and stores fitness_results.
- *   5. value-added  a study of J3 数学 (outcome 2024-2025-1 final, prior 2023-2024-2 final,
+ *   3. value-added  a study of J3 数学 (outcome 2024-2025-1 final, prior 2023-2024-2 final,
  *               covariates female + minority, grouping school, multilevel) created and run by
  *               ValueAddedService's job handler through JobsWorker.runOne, as the service's
  *               worker runs it (child process).
- *   6. growth   the SGP run of the same progression by GrowthService's job handler (child).
+ *   4. growth   the SGP run of the same progression by GrowthService's job handler (child).
+ *   5. fitness raw   the fitness raw measurements of everyone (2024-2025-1, the items of their
+ *               grade and sex: 7–9 records a student) INSERTed set-based in SQL straight into
+ *               term_records (three connections) — NOT through the fitness import (4M students ≈
+ *               33M records; said so in the output). Not one of the measured product paths.
+ *   6. fitness  `node dist/src/cli/main.js fitness:recompute --school-year 2024-2025`: the
+ *               service's recompute that scores everyone and stores fitness_results.
  *
  * Measurement: the Node children run under `/usr/bin/time -v` (peak RSS = maximum resident set
  * size, CPU = user + system). PostgreSQL backends are sampled every 250 ms from /proc while a
@@ -39,7 +39,9 @@
  * Database: DATABASE_URL's server (a scratch database wuyu_province_<pid> is created and
  * dropped), else an embedded PostgreSQL in a temporary directory. Options (environment):
  * PROVINCE_STUDENTS (4000000), PROVINCE_REGIONS (16), PROVINCE_KEEP=1 (keep the database and
- * the files), PROVINCE_WORK_DIR (where the files go; default a temporary directory).
+ * the files), PROVINCE_WORK_DIR (where the files go; default a temporary directory),
+ * PROVINCE_STEPS (a comma list of roster,import,prior,va,growth,fitness-raw,fitness; default all)
+ * and PROVINCE_DATABASE (go on with a kept database of an earlier run; it is kept again).
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -57,6 +59,11 @@ import { VALUE_ADDED_JOB, ValueAddedService } from '../../src/modules/value-adde
 import { SeededRandom } from '../../src/scoring-core';
 
 const STUDENTS = Number(process.env.PROVINCE_STUDENTS ?? 4_000_000);
+const ALL_STEPS = ['roster', 'import', 'prior', 'va', 'growth', 'fitness-raw', 'fitness'];
+/** PROVINCE_STEPS: a subset to run (e.g. to finish a kept database: PROVINCE_DATABASE=… PROVINCE_STEPS=va,growth,fitness-raw,fitness). */
+/** PROVINCE_IMPORT_FROM: the first region file to import (an earlier, interrupted run of a kept database imported the ones before). */
+const IMPORT_FROM = Number(process.env.PROVINCE_IMPORT_FROM ?? 0);
+const STEPS = (process.env.PROVINCE_STEPS ?? ALL_STEPS.join(',')).split(',').map((step) => step.trim());
 const REGIONS = Number(process.env.PROVINCE_REGIONS ?? 16);
 const PER_SCHOOL = 1000;
 const CLASS_SIZE = 40;
@@ -313,7 +320,7 @@ async function insertRoster(db: Client): Promise<void> {
  * The fitness raw measurements of 2024-2025-1, set-based in SQL straight into term_records (the
  * items of each student's grade and sex; values spread over each item's usual range by a hash).
  */
-async function insertFitnessRaw(db: Client): Promise<number> {
+async function insertFitnessRaw(url: string): Promise<number> {
   const u = (k: number) => `((hashint4(b.idx * 16 + ${k}) & 65535) / 65535.0)`;
   const ord = `(array_position(ARRAY['P1','P2','P3','P4','P5','P6','J1','J2','J3','S1','S2','S3'], b.grade_code))`;
   const primary = `b.grade_code LIKE 'P%'`;
@@ -332,16 +339,32 @@ async function insertFitnessRaw(db: Client): Promise<number> {
     ['run_1000m', `${secondary} AND b.sex_code = '1'`, `round(200 + 130 * ${u(11)})`],
     ['run_800m', `${secondary} AND b.sex_code = '2'`, `round(190 + 120 * ${u(12)})`],
   ];
+  // Three connections, an item at a time each: the step is setup, not a measured path.
   let total = 0;
-  for (const [item, applies, value] of items) {
-    const result = await db.query(
-      `INSERT INTO term_records (school_id, student_id, term_id, indicator_id, occasion_key, numeric_value, source)
-       SELECT b.school_id, b.id, (SELECT id FROM terms WHERE code = '${CURRENT_TERM}'), (SELECT id FROM indicators WHERE code = 'physical.fitness.${item}'), '', ${value}, 'school_import'
-       FROM bench_students b WHERE ${applies}`,
-    );
-    total += result.rowCount ?? 0;
-  }
+  const queue = [...items];
+  await Promise.all(
+    [0, 1, 2].map(async () => {
+      const db = new Client({ connectionString: url, application_name: 'wuyu-bench-province' });
+      await db.connect();
+      try {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          const [item, applies, value] = next;
+          const result = await db.query(
+            `INSERT INTO term_records (school_id, student_id, term_id, indicator_id, occasion_key, numeric_value, source)
+             SELECT b.school_id, b.id, (SELECT id FROM terms WHERE code = '${CURRENT_TERM}'), (SELECT id FROM indicators WHERE code = 'physical.fitness.${item}'), '', ${value}, 'school_import'
+             FROM bench_students b WHERE ${applies}`,
+          );
+          total += result.rowCount ?? 0;
+        }
+      } finally {
+        await db.end();
+      }
+    }),
+  );
+  const db = new Client({ connectionString: url });
+  await db.connect();
   await db.query('ANALYZE term_records');
+  await db.end();
   return total;
 }
 
@@ -405,9 +428,11 @@ async function main(): Promise<void> {
   const work = process.env.PROVINCE_WORK_DIR ? fs.mkdtempSync(path.join(process.env.PROVINCE_WORK_DIR, 'wuyu-province-')) : fs.mkdtempSync(path.join(tmpdir(), 'wuyu-province-'));
   const config = loadConfig({ ...process.env, WUYU_DATA_DIR: work, LOG_LEVEL: 'silent' });
   const runtime = await openDatabaseRuntime(config);
-  const database = `wuyu_province_${process.pid}`;
+  for (const step of STEPS) if (!ALL_STEPS.includes(step)) throw new Error(`PROVINCE_STEPS: unknown step ${step} (steps: ${ALL_STEPS.join(', ')})`);
+  // PROVINCE_DATABASE: go on with a database kept by an earlier run (PROVINCE_KEEP=1) of the same PROVINCE_STUDENTS.
+  const database = process.env.PROVINCE_DATABASE ?? `wuyu_province_${process.pid}`;
   const url = await ensureDatabase(runtime.url, database);
-  const keep = process.env.PROVINCE_KEEP === '1';
+  const keep = process.env.PROVINCE_KEEP === '1' || process.env.PROVINCE_DATABASE !== undefined;
   const figures: StepFigures[] = [];
   const log = (text: string) => process.stdout.write(`${text}\n`);
   const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, WUYU_DATA_DIR: work, LOG_LEVEL: 'silent', IMPORT_MAX_BYTES: '2000000000' };
@@ -462,60 +487,74 @@ async function main(): Promise<void> {
       return results;
     };
 
-    await inProcess('roster (SQL, not measured path)', async () => {
-      await insertRoster(db);
-      return `${STUDENTS.toLocaleString('en')} students + enrolments`;
-    }, 'INSERT … SELECT generate_series, not the roster import');
+    const run = (step: string) => STEPS.includes(step);
+    if (run('roster')) {
+      await inProcess('roster (SQL, not measured path)', async () => {
+        await insertRoster(db);
+        return `${STUDENTS.toLocaleString('en')} students + enrolments`;
+      }, 'INSERT … SELECT generate_series, not the roster import');
+    }
 
-    const generated = process.hrtime.bigint();
-    const files = await writeScoreFiles(work);
-    const megabytes = [...files.current, ...files.prior].reduce((sum, file) => sum + fs.statSync(file).size, 0) / 1e6;
-    log(`  score files: ${files.current.length} + ${files.prior.length} CSVs, ${megabytes.toFixed(0)} MB, written in ${(Number(process.hrtime.bigint() - generated) / 1e9).toFixed(1)} s (not timed)`);
+    if (run('import') || run('prior')) {
+      const generated = process.hrtime.bigint();
+      const files = await writeScoreFiles(work);
+      const megabytes = [...files.current, ...files.prior].reduce((sum, file) => sum + fs.statSync(file).size, 0) / 1e6;
+      log(`  score files: ${files.current.length} + ${files.prior.length} CSVs, ${megabytes.toFixed(0)} MB, written in ${(Number(process.hrtime.bigint() - generated) / 1e9).toFixed(1)} s (not timed)`);
+      const importCheck = (stdout: string) => {
+        const report = JSON.parse(stdout.slice(stdout.indexOf('{'))) as { committed: boolean; errorCount: number; errors: unknown[] };
+        if (!report.committed) throw new Error(`import not committed: ${report.errorCount} errors, e.g. ${JSON.stringify(report.errors.slice(0, 3))}`);
+      };
+      if (run('import')) {
+        const imported = await inChildren(
+          'import scores (CLI)',
+          files.current.slice(IMPORT_FROM).map((file) => [CLI, 'import', 'scores', file, '--json', '--no-progress']),
+          `${STUDENTS.toLocaleString('en')} rows${IMPORT_FROM > 0 ? `, files ${IMPORT_FROM}… only` : ''}`,
+          `${files.current.length} files`,
+          importCheck,
+        );
+        const slowest = Math.max(...imported.map((r) => r.wall));
+        log(`    per file: ${imported.map((r) => r.wall.toFixed(1)).join(' ')} s (slowest ${slowest.toFixed(1)} s); ${Math.round(STUDENTS / imported.reduce((s, r) => s + r.wall, 0)).toLocaleString('en')} rows/s overall`);
+      }
+      if (run('prior')) {
+        await inChildren(
+          `import prior term, ${STUDY_GRADE} only (CLI)`,
+          files.prior.map((file) => [CLI, 'import', 'scores', file, '--json', '--no-progress']),
+          `${files.priorRows.toLocaleString('en')} rows`,
+          `${files.prior.length} files`,
+          importCheck,
+        );
+      }
+    }
+    // Value-added and growth need only the scores: they run before the (long) fitness steps.
+    if (run('va')) {
+      let vaSummary = '';
+      await inChildren(`value-added ${STUDY_GRADE} 数学 (job)`, [[__filename, '--child', 'va', url]], '', '', (stdout) => {
+        vaSummary = stdout.trim().split('\n').pop()!;
+      });
+      log(`    ${vaSummary}`);
+      figures[figures.length - 1].rows = `${(JSON.parse(vaSummary) as { cohort: { population: number } }).cohort.population.toLocaleString('en')} students`;
+    }
+    if (run('growth')) {
+      let growthSummary = '';
+      await inChildren(`growth SGP ${STUDY_GRADE} 数学 (job)`, [[__filename, '--child', 'growth', url]], '', '', (stdout) => {
+        growthSummary = stdout.trim().split('\n').pop()!;
+      });
+      log(`    ${growthSummary}`);
+      figures[figures.length - 1].rows = `${(JSON.parse(growthSummary) as { counts: { students: number } }).counts.students.toLocaleString('en')} students`;
+    }
+    if (run('fitness-raw')) {
+      await inProcess('fitness raw (SQL, not measured path)', async () => `${(await insertFitnessRaw(url)).toLocaleString('en')} records`, 'INSERT … SELECT into term_records, not the fitness import');
+    }
+    if (run('fitness')) {
+      let fitnessSummary = '';
+      await inChildren('fitness recompute (CLI)', [[CLI, 'fitness:recompute', '--school-year', '2024-2025']], `${STUDENTS.toLocaleString('en')} students`, '', (stdout) => {
+        fitnessSummary = stdout.trim();
+      });
+      log(`    ${fitnessSummary}`);
+    }
 
-    const importCheck = (stdout: string) => {
-      const report = JSON.parse(stdout.slice(stdout.indexOf('{'))) as { committed: boolean; errorCount: number; errors: unknown[] };
-      if (!report.committed) throw new Error(`import not committed: ${report.errorCount} errors, e.g. ${JSON.stringify(report.errors.slice(0, 3))}`);
-    };
-    const imported = await inChildren(
-      'import scores (CLI)',
-      files.current.map((file) => [CLI, 'import', 'scores', file, '--json', '--no-progress']),
-      `${STUDENTS.toLocaleString('en')} rows`,
-      `${files.current.length} files`,
-      importCheck,
-    );
-    const slowest = Math.max(...imported.map((r) => r.wall));
-    log(`    per file: ${imported.map((r) => r.wall.toFixed(1)).join(' ')} s (slowest ${slowest.toFixed(1)} s); ${Math.round(STUDENTS / imported.reduce((s, r) => s + r.wall, 0)).toLocaleString('en')} rows/s overall`);
-    await inChildren(
-      `import prior term, ${STUDY_GRADE} only (CLI)`,
-      files.prior.map((file) => [CLI, 'import', 'scores', file, '--json', '--no-progress']),
-      `${files.priorRows.toLocaleString('en')} rows`,
-      `${files.prior.length} files`,
-      importCheck,
-    );
-    let fitnessRecords = 0;
-    await inProcess('fitness raw (SQL, not measured path)', async () => {
-      fitnessRecords = await insertFitnessRaw(db);
-      return `${fitnessRecords.toLocaleString('en')} records`;
-    }, 'INSERT … SELECT into term_records, not the fitness import');
-    let fitnessSummary = '';
-    await inChildren('fitness recompute (CLI)', [[CLI, 'fitness:recompute', '--school-year', '2024-2025']], `${STUDENTS.toLocaleString('en')} students`, '', (stdout) => {
-      fitnessSummary = stdout.trim();
-    });
-    log(`    ${fitnessSummary}`);
-    let vaSummary = '';
-    await inChildren(`value-added ${STUDY_GRADE} 数学 (job)`, [[__filename, '--child', 'va', url]], '', '', (stdout) => {
-      vaSummary = stdout.trim().split('\n').pop()!;
-    });
-    log(`    ${vaSummary}`);
-    figures[figures.length - 1].rows = `${(JSON.parse(vaSummary) as { cohort: { population: number } }).cohort.population.toLocaleString('en')} students`;
-    let growthSummary = '';
-    await inChildren(`growth SGP ${STUDY_GRADE} 数学 (job)`, [[__filename, '--child', 'growth', url]], '', '', (stdout) => {
-      growthSummary = stdout.trim().split('\n').pop()!;
-    });
-    log(`    ${growthSummary}`);
-    figures[figures.length - 1].rows = `${(JSON.parse(growthSummary) as { counts: { students: number } }).counts.students.toLocaleString('en')} students`;
-
-    await db.query('DROP TABLE bench_students, bench_schools');
+    // The helper tables are kept for a later PROVINCE_STEPS run that still has to insert the fitness raw data.
+    if (!keep || run('fitness-raw')) await db.query('DROP TABLE IF EXISTS bench_students, bench_schools');
     await db.query('VACUUM ANALYZE');
     // A partitioned table's size and rows are its partitions'.
     const tables = (await db.query(
