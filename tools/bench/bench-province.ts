@@ -466,7 +466,7 @@ async function main(): Promise<void> {
       const wall = Number(process.hrtime.bigint() - started) / 1e9;
       const pg = await sampler.stop();
       figures.push({ step, wall, nodeCpu: null, nodeRssMb: null, pgCpu: pg.cpu, pgHwmMb: pg.hwmMb, pgAnonMb: pg.anonMb, rows, note, load: loadText() });
-      log(`  ${step}: ${wall.toFixed(1)} s, ${rows} (${note}); load ${loadText()}`);
+      log(`  ${step}: ${wall.toFixed(1)} s, ${rows} (${note}); PostgreSQL CPU ${pg.cpu.toFixed(1)} s, backend peak ${pg.hwmMb.toFixed(0)} MB, private ${pg.anonMb.toFixed(0)} MB; load ${loadText()}`);
     };
     /** Measures steps run as child processes (one or several, one after the other): summed wall and CPU, largest RSS. */
     const inChildren = async (step: string, runs: string[][], rows: string, note: string, check: (stdout: string) => void) => {
@@ -483,7 +483,10 @@ async function main(): Promise<void> {
       const cpu = results.every((r) => r.cpu !== null) ? results.reduce((sum, r) => sum + r.cpu!, 0) : null;
       const rss = results.every((r) => r.rssMb !== null) ? Math.max(...results.map((r) => r.rssMb!)) : null;
       figures.push({ step, wall, nodeCpu: cpu, nodeRssMb: rss, pgCpu: pg.cpu, pgHwmMb: pg.hwmMb, pgAnonMb: pg.anonMb, rows, note, load: loadText() });
-      log(`  ${step}: ${wall.toFixed(1)} s (${results.length} process${results.length > 1 ? 'es' : ''}), ${rows}; load ${loadText()}`);
+      log(
+        `  ${step}: ${wall.toFixed(1)} s (${results.length} process${results.length > 1 ? 'es' : ''}), ${rows}; Node CPU ${cpu === null ? '—' : cpu.toFixed(1)} s, peak RSS ${rss === null ? '—' : rss.toFixed(0)} MB; ` +
+          `PostgreSQL CPU ${pg.cpu.toFixed(1)} s, backend peak ${pg.hwmMb.toFixed(0)} MB, private ${pg.anonMb.toFixed(0)} MB; load ${loadText()}`,
+      );
       return results;
     };
 
@@ -513,7 +516,8 @@ async function main(): Promise<void> {
           importCheck,
         );
         const slowest = Math.max(...imported.map((r) => r.wall));
-        log(`    per file: ${imported.map((r) => r.wall.toFixed(1)).join(' ')} s (slowest ${slowest.toFixed(1)} s); ${Math.round(STUDENTS / imported.reduce((s, r) => s + r.wall, 0)).toLocaleString('en')} rows/s overall`);
+        const importedRows = IMPORT_FROM > 0 ? Number.NaN : STUDENTS;
+        log(`    per file: ${imported.map((r) => r.wall.toFixed(1)).join(' ')} s (slowest ${slowest.toFixed(1)} s); ${Number.isNaN(importedRows) ? '' : `${Math.round(importedRows / imported.reduce((s, r) => s + r.wall, 0)).toLocaleString('en')} rows/s overall`}`);
       }
       if (run('prior')) {
         await inChildren(
