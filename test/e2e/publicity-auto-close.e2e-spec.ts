@@ -155,8 +155,9 @@ describe('scheduler: publicity batches close themselves after their window', () 
 
   it('with SCHEDULER_INTERVAL_SECONDS=1, a second app instance closes the batch by itself once the window ends', async () => {
     let app2: INestApplication | undefined;
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wuyu-test-data-'));
     try {
-      app2 = await createApp({ ...loadConfig({ LOG_LEVEL: 'error', AUTH_SECRET: TEST_AUTH_SECRET }), dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'wuyu-test-data-')), schedulerIntervalSeconds: 1 }, t.db.dataSource, new JsonLogger('error', () => undefined));
+      app2 = await createApp({ ...loadConfig({ LOG_LEVEL: 'error', AUTH_SECRET: TEST_AUTH_SECRET }), dataDir, schedulerIntervalSeconds: 1 }, t.db.dataSource, new JsonLogger('error', () => undefined));
       const clock2 = app2.get(Clock);
       clock2.pin(new Date('2025-01-17T15:59:59Z')); // before init: the first round runs at start
       await app2.init();
@@ -171,6 +172,7 @@ describe('scheduler: publicity batches close themselves after their window', () 
       expect((await schoolAdmin.get(`/api/review/publicity-batches/${batches.third}`).expect(200)).body.closedAt).toBe('2025-01-17T16:00:00.000Z');
     } finally {
       await app2?.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }, 30_000);
 });
