@@ -21,9 +21,10 @@ import { SeedDefaultRubric1795947800100 } from './1795947800100-SeedDefaultRubri
 import { PartitionTermRecords1795950100000 } from './1795950100000-PartitionTermRecords';
 import { AddPortfolioRecordChanges1795955358269 } from './1795955358269-AddPortfolioRecordChanges';
 import { AddTermRecordIndicatorIndex1795955920000 } from './1795955920000-AddTermRecordIndicatorIndex';
+import { IndexStudentsBySchoolAndNumber1795956000000 } from './1795956000000-IndexStudentsBySchoolAndNumber';
 
 /**
  * Every migration in order. Never edit a landed migration: add a new one
  * (`npm run wuyu -- migration:generate <VerbNoun>` writes the SQL the entities need).
  */
-export const MIGRATIONS: Function[] = [CreateRoster1795934765723, SeedGrades1795934766723, CreateIntakeAndJobs1795936182705, SeedIndicatorCatalogue1795936182800, CreateAccessControl1795936423785, DropTermRecordForeignKeys1795937983352, AddValueAddedStudies1795938951052, AddFitnessResults1795938967401, AddGrowthRuns1795939770579, AddGrowthBaselineRun1795940720870, AddGrowthPriorStandings1795941006064, AddJobLeases1795944046416, AddRetestsAndExemptionReasons1795944400000, AddReviewWorkflow1795944500000, AddPortfolios1795944600000, AddPortfolioEvents1795946638243, AddSchoolEntrySource1795946700000, AddTransitionSequence1795946800000, AddEvaluation1795947800000, SeedDefaultRubric1795947800100, PartitionTermRecords1795950100000, AddPortfolioRecordChanges1795955358269, AddTermRecordIndicatorIndex1795955920000];
+export const MIGRATIONS: Function[] = [CreateRoster1795934765723, SeedGrades1795934766723, CreateIntakeAndJobs1795936182705, SeedIndicatorCatalogue1795936182800, CreateAccessControl1795936423785, DropTermRecordForeignKeys1795937983352, AddValueAddedStudies1795938951052, AddFitnessResults1795938967401, AddGrowthRuns1795939770579, AddGrowthBaselineRun1795940720870, AddGrowthPriorStandings1795941006064, AddJobLeases1795944046416, AddRetestsAndExemptionReasons1795944400000, AddReviewWorkflow1795944500000, AddPortfolios1795944600000, AddPortfolioEvents1795946638243, AddSchoolEntrySource1795946700000, AddTransitionSequence1795946800000, AddEvaluation1795947800000, SeedDefaultRubric1795947800100, PartitionTermRecords1795950100000, AddPortfolioRecordChanges1795955358269, AddTermRecordIndicatorIndex1795955920000, IndexStudentsBySchoolAndNumber1795956000000];

@@ -75,7 +75,9 @@ export function whereStudentInScope<T extends ObjectLiteral>(
   query.andWhere(
     new Brackets((inner) => {
       inner.where('FALSE');
-      if (scope.schoolIds.length > 0) inner.orWhere(`${schoolIdColumn} = ANY(:schoolIds${suffix})`, { [`schoolIds${suffix}`]: scope.schoolIds });
+      // One school (a school's staff): `=` rather than `= ANY(array)`, so that an index on (school_id, x) also gives the order of x (the students list by 学籍号, ADR 1031).
+      if (scope.schoolIds.length === 1) inner.orWhere(`${schoolIdColumn} = :schoolId${suffix}`, { [`schoolId${suffix}`]: scope.schoolIds[0] });
+      else if (scope.schoolIds.length > 0) inner.orWhere(`${schoolIdColumn} = ANY(:schoolIds${suffix})`, { [`schoolIds${suffix}`]: scope.schoolIds });
       if (scope.classIds.length > 0) {
         inner.orWhere(`EXISTS (SELECT 1 FROM enrolments scope_enrolment WHERE scope_enrolment.student_id = ${studentIdColumn} AND scope_enrolment.class_id = ANY(:classIds${suffix}))`, {
           [`classIds${suffix}`]: scope.classIds,
@@ -115,7 +117,10 @@ export function whereClassInScope<T extends ObjectLiteral>(query: SelectQueryBui
 export function studentInScopeSql(scope: DataScope, columns: { studentIdColumn: string; schoolIdColumn: string }, params: unknown[]): string {
   if (scope.all) return 'TRUE';
   const parts: string[] = [];
-  if (scope.schoolIds.length > 0) {
+  if (scope.schoolIds.length === 1) {
+    params.push(scope.schoolIds[0]);
+    parts.push(`${columns.schoolIdColumn} = $${params.length}::uuid`);
+  } else if (scope.schoolIds.length > 0) {
     params.push(scope.schoolIds);
     parts.push(`${columns.schoolIdColumn} = ANY($${params.length}::uuid[])`);
   }
@@ -172,7 +177,10 @@ export function audienceInScopeSql(
 ): string {
   if (scope.all) return 'TRUE';
   const parts: string[] = [];
-  if (scope.schoolIds.length > 0) {
+  if (scope.schoolIds.length === 1) {
+    params.push(scope.schoolIds[0]);
+    parts.push(`${columns.schoolIdColumn} = $${params.length}::uuid`);
+  } else if (scope.schoolIds.length > 0) {
     params.push(scope.schoolIds);
     parts.push(`${columns.schoolIdColumn} = ANY($${params.length}::uuid[])`);
   }

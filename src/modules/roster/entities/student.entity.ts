@@ -10,6 +10,9 @@ export type StudentStatus = (typeof STUDENT_STATUSES)[number];
  * ethnicityCode per GB 3304 (01–56, 97, 98).
  */
 @Entity({ name: 'students' })
+// Lists of a school's students, in 学籍号 order, one page at a time: without the pair the planner walked
+// the whole 学籍号 index filtering by school (≈ 100 ms at city scale, bench:load; ADR 1031).
+@Index('ix_students_school_number', ['schoolId', 'studentNumber'])
 @Check('ck_students_sex_code', `sex_code IN ('0', '1', '2', '9')`)
 @Check('ck_students_status', `status IN ('enrolled', 'transferred_out', 'graduated', 'suspended')`)
 export class Student {
@@ -36,7 +39,6 @@ export class Student {
   status: StudentStatus;
 
   /** Current school; kept on the row so scope checks and future partitioning need no join. */
-  @Index('ix_students_school_id')
   @Column({ type: 'uuid' })
   schoolId: string;
 
