@@ -153,6 +153,11 @@ deadline.unref();
 // ───────────────────────── the city (once) ─────────────────────────
 
 async function prepareDatabase(): Promise<{ url: string; embedded: boolean }> {
+  if (env.BENCH_FRESH === '1') {
+    // Start over: also the generated demo files (demo:load reuses a folder it generated before, so a
+    // changed generator would not be seen) and, without DATABASE_URL, the embedded database.
+    fs.rmSync(env.DATABASE_URL ? path.join(DATA_DIR, 'demo') : DATA_DIR, { recursive: true, force: true });
+  }
   fs.mkdirSync(DATA_DIR, { recursive: true });
   const config = ensureAuthSecret(loadConfig({ ...env, WUYU_DATA_DIR: DATA_DIR, LOG_LEVEL: 'silent', WUYU_DEMO: 'off' }));
   runtime = await openDatabaseRuntime(config);
