@@ -94,23 +94,54 @@ describe('first start: the demo city', () => {
     expect(student.total).toBe(1);
     expect(teacher.items.map((s) => s.id)).toContain(student.items[0].id);
 
-    // The admissions officer reads its applicants (初三 of the last year, applications imported through the pipeline), with a purpose.
+    // The admissions officer reads its applicants (初三 of the last year, applications imported through the pipeline as .xlsx), with a purpose,
+    // and opens a sealed portfolio whose hash verifies.
     const purpose = { 'x-access-purpose': encodeURIComponent('演示：2026年招生资格审核') };
-    const applicants = await fetch(`${service.url}/api/admissions/applicants?pageSize=200`, { headers: { ...(await as('admissions_officer')), ...purpose } });
+    const admissions = { ...(await as('admissions_officer')), ...purpose };
+    const applicants = await fetch(`${service.url}/api/admissions/applicants?pageSize=200`, { headers: admissions });
     expect(applicants.status).toBe(200);
-    const applied = (await applicants.json()) as { total: number; items: { receivingSchool: { code: string }; student: { id: string } }[] };
+    const applied = (await applicants.json()) as { total: number; items: { receivingSchool: { code: string }; student: { id: string }; portfolio: { id: string; contentSha256: string } | null; levels: Record<string, string> }[] };
     expect(applied.total).toBeGreaterThan(0);
     expect(new Set(applied.items.map((a) => a.receivingSchool.code)).size).toBe(1);
+    const withPortfolio = applied.items.filter((a) => a.portfolio !== null);
+    expect(withPortfolio.length).toBeGreaterThan(5);
+    expect(Object.keys(withPortfolio[0].levels).sort()).toEqual(['academic', 'aesthetic', 'labour', 'moral', 'physical']);
+    const opened = await fetch(`${service.url}/api/portfolios/${withPortfolio[0].portfolio!.id}`, { headers: admissions });
+    expect(opened.status).toBe(200);
+    expect(((await opened.json()) as { status: string }).status).toBe('sealed');
+    const verified = await fetch(`${service.url}/api/portfolios/${withPortfolio[0].portfolio!.id}/verify`, { headers: admissions });
+    expect(verified.status).toBe(200);
+    const verification = (await verified.json()) as { valid: boolean; storedSha256: string; computedSha256: string };
+    expect(verification.valid).toBe(true);
+    expect(verification.computedSha256).toBe(withPortfolio[0].portfolio!.contentSha256);
     const elsewhere = await fetch(`${service.url}/api/admissions/applicants?pageSize=200`, { headers: { ...(await as('city_admin')), ...purpose } });
     expect(((await elsewhere.json()) as { total: number }).total).toBeGreaterThan(applied.total);
 
-    // 写实记录 in every state the review workflow reaches, written by the demo student and teacher.
+    // 写实记录 in every state of the review workflow, made through the services: the school administrator sees each state in the school.
+    const schoolAdmin = await as('school_admin');
+    for (const status of ['DRAFT', 'SUBMITTED', 'VERIFIED', 'RETURNED', 'REJECTED', 'SELECTED', 'IN_PUBLICITY', 'UNDER_INVESTIGATION', 'CONFIRMED', 'AMENDED', 'REVOKED']) {
+      const listed = await fetch(`${service.url}/api/review/records?status=${status}&pageSize=1`, { headers: schoolAdmin });
+      expect(listed.status).toBe(200);
+      expect([status, ((await listed.json()) as { total: number }).total > 0]).toEqual([status, true]);
+    }
     const own = await fetch(`${service.url}/api/review/records?pageSize=100`, { headers: await as('student') });
-    expect(own.status).toBe(200);
-    const statuses = new Set(((await own.json()) as { items: { status: string }[] }).items.map((r) => r.status));
-    for (const status of ['DRAFT', 'SUBMITTED', 'VERIFIED', 'RETURNED', 'REJECTED', 'SELECTED']) expect(statuses).toContain(status);
+    const ownStatuses = new Set(((await own.json()) as { items: { status: string }[] }).items.map((r) => r.status));
+    for (const status of ['DRAFT', 'SUBMITTED', 'VERIFIED', 'RETURNED', 'REJECTED', 'SELECTED', 'IN_PUBLICITY', 'CONFIRMED', 'AMENDED']) expect(ownStatuses).toContain(status);
     const queue = await fetch(`${service.url}/api/review/records?status=SUBMITTED&pageSize=100`, { headers: await as('teacher') });
     expect(((await queue.json()) as { total: number }).total).toBeGreaterThan(1);
+    // The student's grade has a publicity batch open now; its list is the redacted view (no 学籍号, scores or ranks).
+    const batches = (await (await fetch(`${service.url}/api/review/publicity-batches`, { headers: await as('student') })).json()) as { items: { id: string; state: string }[] };
+    const open = batches.items.find((b) => b.state === 'open');
+    expect(open).toBeDefined();
+    const shown = await fetch(`${service.url}/api/review/publicity-batches/${open!.id}/records`, { headers: await as('student') });
+    expect(shown.status).toBe(200);
+    const lines = (await shown.json()) as { items: Record<string, unknown>[] };
+    expect(lines.items.length).toBeGreaterThan(1);
+    expect(Object.keys(lines.items[0]).sort()).toEqual(['className', 'endDate', 'hours', 'level', 'recordId', 'role', 'startDate', 'studentName', 'title']);
+    // Five-dimension levels for the student in the last term (the default rubric's run).
+    const results = await fetch(`${service.url}/api/evaluation/students/${student.items[0].id}/results`, { headers: await as('student') });
+    expect(results.status).toBe(200);
+    expect(JSON.stringify(await results.json())).toMatch(/"level":"[ABCD]"/);
 
     // A city-wide score file was committed: the student reads its own records.
     const records = await fetch(`${service.url}/api/term-records?studentId=${student.items[0].id}&pageSize=200`, { headers: await as('student') });

@@ -14,7 +14,9 @@ import { ImportsService } from '../imports/imports.service';
 import { EvidenceService } from '../intake/evidence/evidence.service';
 import { RosterService } from '../roster/roster.service';
 import type { DemoManifest } from './demo-files';
-import { addDemoWorkflowRecords, createDemoAdmissionsBatch } from './demo-workflow';
+import { type CpuReading, DemoCpuMeter, formatCpu } from './demo-cpu';
+import { addDemoServiceData, demoLoaderActor, type DemoServicesResult, type DemoServiceUsers } from './demo-services';
+import { createDemoAdmissionsBatch } from './demo-workflow';
 
 /** One line of progress: a step finished (reference data, a file, evidence, accounts). */
 export interface DemoLoadStep {
@@ -24,6 +26,17 @@ export interface DemoLoadStep {
   readonly rows: number;
   readonly seconds: number;
   readonly elapsedSeconds: number;
+}
+
+/** One phase of the load finished: its wall time and the CPU it cost (Node, and PostgreSQL when measurable). */
+export interface DemoLoadPhase {
+  readonly phase: string;
+  readonly rows: number;
+  readonly wallSeconds: number;
+  readonly nodeCpuSeconds: number;
+  readonly postgresCpuSeconds: number | null;
+  /** `CPU 3.1 s Node + 9.8 s PostgreSQL`. */
+  readonly cpu: string;
 }
 
 export interface DemoAccount {
@@ -41,12 +54,17 @@ export interface DemoLoadResult {
   readonly rowsByKind: Record<string, number>;
   readonly accounts: DemoAccount[];
   readonly accountsFile: string | null;
+  readonly phases: DemoLoadPhase[];
+  /** What the services made: 写实记录 through the review workflow, evaluation runs and results, sealed portfolios. */
+  readonly services: DemoServicesResult | null;
   /** The import report of every file, in the order they finished. */
   readonly reports: { file: string; kind: string; rowCount: number; errorCount: number; dryRun: boolean; committed: boolean }[];
 }
 
 export interface DemoLoadOptions {
   readonly onStep?: (step: DemoLoadStep) => void;
+  /** Hears each phase as it ends (reference data, imports, evidence, accounts, workflow, evaluation, portfolios). */
+  readonly onPhase?: (phase: DemoLoadPhase) => void;
   /** Where to write the accounts (username, role, password); null: do not write. */
   readonly accountsFile?: string | null;
   /** Validate every file without writing it (rosters are committed, since records need them). */
@@ -94,16 +112,6 @@ export async function runInOrder<F extends { kind: string; termCode: string }>(f
   if (failure !== undefined) throw failure;
 }
 
-/**
- * The loader's own identity for the reference data: a city administrator of the whole
- * deployment, as the CLI operator is (imports run with scope EVERYTHING and no user).
- */
-function loaderActor(): Actor {
-  return new Actor('00000000-0000-0000-0000-000000000000', 'demo-loader', [
-    { id: 'demo-loader', role: 'city_admin', regionId: null, schoolId: null, classId: null, studentId: null, regionIds: [], schoolIds: [], everything: true },
-  ]);
-}
-
 /** A password that meets the policy (20 characters, four classes), made now, shown once. */
 export function demoPassword(): string {
   const body = randomBytes(15).toString('base64url').replace(/[-_]/g, 'x');
@@ -126,7 +134,7 @@ function assertCommitted(report: ImportReport, file: string): void {
 export async function loadDemoCity(dataSource: DataSource, config: AppConfig, dir: string, manifest: DemoManifest, options: DemoLoadOptions = {}): Promise<DemoLoadResult> {
   const started = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
-  const total = manifest.files.length + 3;
+  const total = manifest.files.length + (options.dryRunRecords ? 3 : 7);
   let index = 0;
   let stepStarted = elapsed();
   /** A step finished; `since` is when it started (imports overlap, so not the previous step's end). */
@@ -136,81 +144,127 @@ export async function loadDemoCity(dataSource: DataSource, config: AppConfig, di
     options.onStep?.({ step: name, index, total, rows, seconds: now - since, elapsedSeconds: now });
     stepStarted = now;
   };
-
-  // 1. regions, schools, terms (no import format for them: the roster service, as the API does)
-  const roster = new RosterService(dataSource, new AuditService(dataSource));
-  const actor = loaderActor();
-  const regionIds = new Map<string, string>();
-  for (const region of manifest.regions) {
-    const created = await roster.createRegion({ code: region.code, name: region.name, level: region.level, parentId: region.parentCode ? regionIds.get(region.parentCode) : undefined });
-    regionIds.set(region.code, created.id);
-  }
-  for (const school of manifest.schools) {
-    await roster.createSchool({ code: school.code, name: school.name, stage: school.stage, regionId: regionIds.get(school.regionCode)! }, actor);
-  }
-  for (const term of manifest.terms) await roster.createTerm({ code: term.code, startDate: term.startDate, endDate: term.endDate });
-  if (manifest.admissionsBatch) await createDemoAdmissionsBatch(dataSource, manifest);
-  step(`regions ${manifest.regions.length}, schools ${manifest.schools.length}, terms ${manifest.terms.length}, admission batch`, manifest.regions.length + manifest.schools.length + manifest.terms.length + 1);
-
-  // 2. the files through the import pipeline: rosters one after the other (each term's enrolments
-  //    build on the last), a term's records as soon as its roster is in, two imports at a time so
-  //    PostgreSQL can use both cores. Different files never touch the same records, so the order
-  //    of the records' imports does not change what is stored.
-  const imports = new ImportsService(dataSource, config);
-  const rowsByKind: Record<string, number> = {};
-  const reports: DemoLoadResult['reports'] = [];
-  let rows = 0;
-  const importFile = async (file: DemoManifest['files'][number]) => {
-    const since = elapsed();
-    const dryRun = Boolean(options.dryRunRecords) && file.kind !== 'roster';
-    let report: ImportReport;
-    try {
-      report = await imports.run(file.kind, { path: path.join(dir, file.path) }, path.basename(file.path), { dryRun, context: { scope: EVERYTHING, actorUserId: null } });
-    } catch (error) {
-      if (error instanceof ImportRejectedError) report = error.report;
-      else throw error;
-    }
-    reports.push({ file: file.path, kind: file.kind, rowCount: report.rowCount, errorCount: report.errorCount, dryRun: report.dryRun, committed: report.committed });
-    if (!dryRun || !report.valid) assertCommitted(report, file.path);
-    // Fresh statistics, so the next imports' joins on students and enrolments plan well.
-    if (file.kind === 'roster') await dataSource.query('ANALYZE students, enrolments, school_classes');
-    rows += report.rowCount;
-    rowsByKind[file.kind] = (rowsByKind[file.kind] ?? 0) + report.rowCount;
-    step(`${file.kind} ${file.path}`, report.rowCount, since);
+  const meter = new DemoCpuMeter(dataSource);
+  await meter.begin();
+  const phases: DemoLoadPhase[] = [];
+  let phaseWall = elapsed();
+  let phaseCpu: CpuReading = await meter.read();
+  /** A phase ended: its wall time and CPU since the previous phase ended. */
+  const phase = async (name: string, rows: number) => {
+    const cpu = await meter.read();
+    const now = elapsed();
+    const entry: DemoLoadPhase = {
+      phase: name,
+      rows,
+      wallSeconds: now - phaseWall,
+      nodeCpuSeconds: cpu.nodeSeconds - phaseCpu.nodeSeconds,
+      postgresCpuSeconds: cpu.postgresSeconds === null || phaseCpu.postgresSeconds === null ? null : cpu.postgresSeconds - phaseCpu.postgresSeconds,
+      cpu: formatCpu(phaseCpu, cpu),
+    };
+    phases.push(entry);
+    options.onPhase?.(entry);
+    phaseWall = now;
+    phaseCpu = cpu;
   };
-  await runInOrder(manifest.files, options.concurrency ?? 2, importFile);
 
-  // 3. evidence placeholders attached to their 写实记录
-  if (!options.dryRunRecords && manifest.evidence.length > 0) {
-    const evidence = new EvidenceService(dataSource, config);
-    const found = (await dataSource.query(
-      `SELECT a.id, s.student_number, t.code AS term_code, a.title, to_char(a.start_date, 'YYYY-MM-DD') AS start_date
-       FROM activity_records a JOIN students s ON s.id = a.student_id JOIN terms t ON t.id = a.term_id
-       WHERE s.student_number = ANY($1)`,
-      [[...new Set(manifest.evidence.map((e) => e.studentNumber))]],
-    )) as { id: string; student_number: string; term_code: string; title: string; start_date: string }[];
-    const idOf = new Map(found.map((r) => [`${r.student_number}|${r.term_code}|${r.title}|${r.start_date}`, r.id]));
-    for (const item of manifest.evidence) {
-      const recordId = idOf.get(`${item.studentNumber}|${item.termCode}|${item.title}|${item.startDate}`);
-      if (!recordId) throw new Error(`demo evidence ${item.file}: no 写实记录 ${item.title} of ${item.studentNumber} in ${item.termCode}`);
-      await evidence.attach(EVERYTHING, null, recordId, { bytes: readFileSync(path.join(dir, item.file)), originalName: path.basename(item.file) }, `${item.startDate}T10:00:00+08:00`);
+  try {
+    // 1. regions, schools, terms (no import format for them: the roster service, as the API does)
+    const roster = new RosterService(dataSource, new AuditService(dataSource));
+    const actor = demoLoaderActor();
+    const regionIds = new Map<string, string>();
+    for (const region of manifest.regions) {
+      const created = await roster.createRegion({ code: region.code, name: region.name, level: region.level, parentId: region.parentCode ? regionIds.get(region.parentCode) : undefined });
+      regionIds.set(region.code, created.id);
     }
-  }
-  step(`evidence ${manifest.evidence.length}`, manifest.evidence.length);
+    for (const school of manifest.schools) {
+      await roster.createSchool({ code: school.code, name: school.name, stage: school.stage, regionId: regionIds.get(school.regionCode)! }, actor);
+    }
+    for (const term of manifest.terms) await roster.createTerm({ code: term.code, startDate: term.startDate, endDate: term.endDate });
+    if (manifest.admissionsBatch) await createDemoAdmissionsBatch(dataSource, manifest);
+    const referenceRows = manifest.regions.length + manifest.schools.length + manifest.terms.length + 1;
+    step(`regions ${manifest.regions.length}, schools ${manifest.schools.length}, terms ${manifest.terms.length}, admission batch`, referenceRows);
+    await phase('reference data', referenceRows);
 
-  // 4. one account per role, passwords made now; the student and teacher then write 写实记录 through the review workflow
-  const { accounts, userIds } = options.dryRunRecords ? { accounts: [], userIds: null } : await createDemoAccounts(dataSource, manifest);
-  const workflowRecords = userIds ? await addDemoWorkflowRecords(dataSource, config, manifest, userIds) : 0;
-  let accountsFile: string | null = null;
-  if (options.accountsFile && accounts.length > 0) {
-    accountsFile = options.accountsFile;
-    writeDemoAccounts(accountsFile, accounts, manifest);
+    // 2. the files through the import pipeline (runInOrder: rosters in term order, a term's records once its roster is in).
+    const imports = new ImportsService(dataSource, config);
+    const rowsByKind: Record<string, number> = {};
+    const secondsByKind: Record<string, number> = {};
+    const reports: DemoLoadResult['reports'] = [];
+    let rows = 0;
+    const importFile = async (file: DemoManifest['files'][number]) => {
+      const since = elapsed();
+      const dryRun = Boolean(options.dryRunRecords) && file.kind !== 'roster';
+      let report: ImportReport;
+      try {
+        report = await imports.run(file.kind, { path: path.join(dir, file.path) }, path.basename(file.path), { dryRun, context: { scope: EVERYTHING, actorUserId: null } });
+      } catch (error) {
+        if (error instanceof ImportRejectedError) report = error.report;
+        else throw error;
+      }
+      reports.push({ file: file.path, kind: file.kind, rowCount: report.rowCount, errorCount: report.errorCount, dryRun: report.dryRun, committed: report.committed });
+      if (!dryRun || !report.valid) assertCommitted(report, file.path);
+      // Fresh statistics, so the next imports' joins on students and enrolments plan well.
+      if (file.kind === 'roster') await dataSource.query('ANALYZE students, enrolments, school_classes');
+      rows += report.rowCount;
+      rowsByKind[file.kind] = (rowsByKind[file.kind] ?? 0) + report.rowCount;
+      secondsByKind[file.kind] = (secondsByKind[file.kind] ?? 0) + (elapsed() - since);
+      step(`${file.kind} ${file.path}`, report.rowCount, since);
+    };
+    await runInOrder(manifest.files, options.concurrency ?? 2, importFile);
+    // Statistics for what follows (evaluation input, fitness freshness, the first page views): autovacuum would take minutes to get there.
+    if (!options.dryRunRecords) await dataSource.query('ANALYZE term_records, activity_records, students, enrolments');
+    await phase(`imports (${Object.entries(secondsByKind).map(([kind, seconds]) => `${kind} ${seconds.toFixed(1)} s`).join(', ')}; files overlap)`, rows);
+
+    // 3. evidence placeholders attached to their 写实记录
+    if (!options.dryRunRecords && manifest.evidence.length > 0) {
+      const evidence = new EvidenceService(dataSource, config);
+      const found = (await dataSource.query(
+        `SELECT a.id, s.student_number, t.code AS term_code, a.title, to_char(a.start_date, 'YYYY-MM-DD') AS start_date
+         FROM activity_records a JOIN students s ON s.id = a.student_id JOIN terms t ON t.id = a.term_id
+         WHERE s.student_number = ANY($1)`,
+        [[...new Set(manifest.evidence.map((e) => e.studentNumber))]],
+      )) as { id: string; student_number: string; term_code: string; title: string; start_date: string }[];
+      const idOf = new Map(found.map((r) => [`${r.student_number}|${r.term_code}|${r.title}|${r.start_date}`, r.id]));
+      for (const item of manifest.evidence) {
+        const recordId = idOf.get(`${item.studentNumber}|${item.termCode}|${item.title}|${item.startDate}`);
+        if (!recordId) throw new Error(`demo evidence ${item.file}: no 写实记录 ${item.title} of ${item.studentNumber} in ${item.termCode}`);
+        await evidence.attach(EVERYTHING, null, recordId, { bytes: readFileSync(path.join(dir, item.file)), originalName: path.basename(item.file) }, `${item.startDate}T10:00:00+08:00`);
+      }
+    }
+    step(`evidence ${manifest.evidence.length}`, manifest.evidence.length);
+    await phase('evidence', manifest.evidence.length);
+
+    // 4. one account per role, passwords made now
+    const { accounts, userIds } = options.dryRunRecords ? { accounts: [], userIds: null } : await createDemoAccounts(dataSource, manifest);
+    let accountsFile: string | null = null;
+    if (options.accountsFile && accounts.length > 0) {
+      accountsFile = options.accountsFile;
+      writeDemoAccounts(accountsFile, accounts, manifest);
+    }
+    step(`accounts ${accounts.length}`, accounts.length);
+    await phase('accounts', accounts.length);
+
+    // 5. through the services: 写实记录 in every workflow state, evaluation runs, sealed portfolios of applicants
+    let services: DemoLoadResult['services'] = null;
+    if (userIds) {
+      services = await addDemoServiceData(dataSource, config, manifest, userIds, async ({ name, count }) => {
+        const label = {
+          workflow: ['review workflow', '写实记录 through the review workflow'],
+          evaluation: ['evaluation runs', 'evaluation results (default rubric, last term; graduation of 初三)'],
+          fitness: ['fitness results', 'fitness year results'],
+          portfolios: ['sealed portfolios', 'sealed portfolios of applicants'],
+        }[name];
+        step(`${label[1]} ${count}`, count);
+        await phase(label[0], count);
+      });
+    }
+    return { seconds: elapsed(), rows, rowsByKind, accounts, accountsFile, phases, services, reports };
+  } finally {
+    meter.stop();
   }
-  step(`accounts ${accounts.length}, 写实记录 through the review workflow ${workflowRecords}`, accounts.length + workflowRecords);
-  return { seconds: elapsed(), rows, rowsByKind, accounts, accountsFile, reports };
 }
 
-async function createDemoAccounts(dataSource: DataSource, manifest: DemoManifest): Promise<{ accounts: DemoAccount[]; userIds: { student: string; teacher: string } }> {
+async function createDemoAccounts(dataSource: DataSource, manifest: DemoManifest): Promise<{ accounts: DemoAccount[]; userIds: DemoServiceUsers }> {
   const target = manifest.accounts;
   const one = async (sql: string, params: unknown[], what: string): Promise<{ id: string; label: string }> => {
     const [row] = (await dataSource.query(sql, params)) as { id: string; label: string }[];
@@ -246,7 +300,7 @@ async function createDemoAccounts(dataSource: DataSource, manifest: DemoManifest
     ids.set(entry.role, user.id);
     accounts.push({ username: entry.username, password, role: entry.role, displayName: entry.displayName, scope: entry.scope });
   }
-  return { accounts, userIds: { student: ids.get('student')!, teacher: ids.get('teacher')! } };
+  return { accounts, userIds: { student: ids.get('student')!, teacher: ids.get('teacher')!, schoolAdmin: ids.get('school_admin')!, admissions: ids.get('admissions_officer')! } };
 }
 
 /** The accounts as a table, for the console and the accounts file. */
