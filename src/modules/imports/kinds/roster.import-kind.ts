@@ -186,9 +186,16 @@ export const rosterImportKind: ImportKind<RosterColumn, RosterRow, ResolvedRoste
       if (!seen || seen.termCode < row.termCode) latest.set(row.studentNumber, row);
     }
     const students = [...latest.values()];
+    // Only new or changed students reach the upsert: ON CONFLICT would still lock (and dirty) every unchanged row.
     const studentResults = (await manager.query(
       `INSERT INTO students (student_number, name, sex_code, birth_date, ethnicity_code, status, school_id)
-       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::char[], $4::date[], $5::char[], $6::varchar[], $7::uuid[])
+       SELECT u.*
+       FROM unnest($1::varchar[], $2::varchar[], $3::char[], $4::date[], $5::char[], $6::varchar[], $7::uuid[])
+            AS u(student_number, name, sex_code, birth_date, ethnicity_code, status, school_id)
+       LEFT JOIN students s ON s.student_number = u.student_number
+       WHERE s.id IS NULL
+          OR (s.name, s.sex_code, s.birth_date, s.ethnicity_code, s.status, s.school_id)
+             IS DISTINCT FROM (u.name, u.sex_code, u.birth_date, u.ethnicity_code, u.status, u.school_id)
        ON CONFLICT (student_number) DO UPDATE
          SET name = EXCLUDED.name, sex_code = EXCLUDED.sex_code, birth_date = EXCLUDED.birth_date,
              ethnicity_code = EXCLUDED.ethnicity_code, status = EXCLUDED.status, school_id = EXCLUDED.school_id, updated_at = now()
@@ -207,6 +214,7 @@ export const rosterImportKind: ImportKind<RosterColumn, RosterRow, ResolvedRoste
     )) as { inserted: boolean }[];
 
     // 3. enrolments: one per student and term; a changed class moves the enrolment
+    // Unchanged enrolments are left alone (a re-import locks and rewrites nothing).
     const enrolmentResults = (await manager.query(
       `INSERT INTO enrolments (student_id, class_id, term_id, school_id)
        SELECT s.id, c.id, t.id, c.school_id
@@ -214,6 +222,8 @@ export const rosterImportKind: ImportKind<RosterColumn, RosterRow, ResolvedRoste
        JOIN students s ON s.student_number = u.student_number
        JOIN terms t ON t.code = u.term_code
        JOIN school_classes c ON c.school_id = u.school_id AND c.school_year = t.school_year AND c.grade_code = u.grade_code AND c.name = u.class_name
+       LEFT JOIN enrolments e ON e.student_id = s.id AND e.term_id = t.id
+       WHERE e.id IS NULL OR (e.class_id, e.school_id) IS DISTINCT FROM (c.id, c.school_id)
        ON CONFLICT (student_id, term_id) DO UPDATE SET class_id = EXCLUDED.class_id, school_id = EXCLUDED.school_id
          WHERE (enrolments.class_id, enrolments.school_id) IS DISTINCT FROM (EXCLUDED.class_id, EXCLUDED.school_id)
        RETURNING (xmax = 0) AS inserted`,
