@@ -7,6 +7,7 @@ import { writeDemoCity } from '../../src/modules/demo/demo-files';
 import { digestDemoTables } from '../../src/modules/demo/demo-digest';
 import { loadDemoCity } from '../../src/modules/demo/demo-loader';
 import { ACTIVITY_STATUSES, type ActivityStatus } from '../../src/modules/intake/dimensions';
+import { STUDENT_STATUS_ALIASES } from '../../src/modules/roster/code-lists';
 import { nextStatus, REVIEW_ACTIONS, type ReviewAction } from '../../src/modules/review/workflow/transitions';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
 
@@ -129,6 +130,23 @@ describe('demo city: load through the import pipeline', () => {
     }
     expect(digestA.tables.evidence_files.rows).toBeGreaterThan(manifest.evidence.length); // and the workflow's own evidence
     expect(digestA.tables.role_assignments.rows).toBe(6);
+
+    // The last school year's rosters are imported first and again at the end (ADR 0902): every student's current school and
+    // status are still those of the newest roster row that lists them, as a load in term order leaves them.
+    const newest = new Map<string, { term: string; school: string; status: string }>();
+    for (const file of manifest.files.filter((f) => f.kind === 'roster')) {
+      const lines = fs.readFileSync(path.join(dirA, file.path), 'utf8').replace(/^\ufeff/, '').trim().split(/\r?\n/).slice(1);
+      for (const line of lines) {
+        const cells = line.split(',');
+        const seen = newest.get(cells[0]);
+        if (!seen || seen.term < cells[8]) newest.set(cells[0], { term: cells[8], school: cells[5], status: STUDENT_STATUS_ALIASES[cells[9] || '在读'] });
+      }
+    }
+    const stored = (await first.dataSource.query('SELECT st.student_number, s.code AS school, st.status FROM students st JOIN schools s ON s.id = st.school_id')) as { student_number: string; school: string; status: string }[];
+    expect(stored.length).toBe(newest.size);
+    const differing = stored.filter((row) => newest.get(row.student_number)?.school !== row.school.trim() || newest.get(row.student_number)?.status !== row.status);
+    expect(differing).toEqual([]);
+    expect(new Set(stored.map((row) => row.status)).size).toBeGreaterThan(1);
 
     // Another seed: validated file by file (dry run; rosters are committed since the records need them) — zero errors.
     const dirC = path.join(root, 'seed-9');

@@ -12,10 +12,12 @@ import type { ImportReport } from '../imports/import-report';
 import { ImportRejectedError } from '../imports/imports.errors';
 import { ImportsService } from '../imports/imports.service';
 import { EvidenceService } from '../intake/evidence/evidence.service';
+import { FitnessResultsService } from '../fitness/fitness-results.service';
 import { RosterService } from '../roster/roster.service';
 import type { DemoManifest } from './demo-files';
 import { type CpuReading, DemoCpuMeter, formatCpu } from './demo-cpu';
 import { addDemoServiceData, demoLoaderActor, type DemoServicesResult, type DemoServiceUsers } from './demo-services';
+import { demoLoadPlan, runDemoPlan } from './demo-plan';
 import { createDemoAdmissionsBatch } from './demo-workflow';
 
 /** One line of progress: a step finished (reference data, a file, evidence, accounts). */
@@ -69,47 +71,8 @@ export interface DemoLoadOptions {
   readonly accountsFile?: string | null;
   /** Validate every file without writing it (rosters are committed, since records need them). */
   readonly dryRunRecords?: boolean;
-  /** Imports running at once (default 2: this machine's cores). */
+  /** Tasks (imports, fitness results, evidence) running at once (default 3: two cores, and the waits of each import). */
   readonly concurrency?: number;
-}
-
-/**
- * Runs `work` over the files with at most `concurrency` at a time: roster files strictly in
- * order, a record file only after the roster of its term (and every earlier roster) is done.
- * Stops at the first failure.
- */
-export async function runInOrder<F extends { kind: string; termCode: string }>(files: readonly F[], concurrency: number, work: (file: F) => Promise<void>): Promise<void> {
-  const rosterDone = new Set<string>();
-  const pending = [...files];
-  let rosterRunning = false;
-  let failure: unknown;
-  const ready = (file: F) => {
-    const earlierRosters = files.filter((f) => f.kind === 'roster' && f.termCode <= file.termCode && f !== file);
-    if (file.kind === 'roster') return !rosterRunning && earlierRosters.every((f) => rosterDone.has(f.termCode));
-    return earlierRosters.every((f) => rosterDone.has(f.termCode));
-  };
-  const worker = async (): Promise<void> => {
-    while (failure === undefined) {
-      const index = pending.findIndex(ready);
-      if (index === -1) {
-        if (pending.length === 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        continue;
-      }
-      const [file] = pending.splice(index, 1);
-      if (file.kind === 'roster') rosterRunning = true;
-      try {
-        await work(file);
-        if (file.kind === 'roster') rosterDone.add(file.termCode);
-      } catch (error) {
-        failure ??= error;
-      } finally {
-        if (file.kind === 'roster') rosterRunning = false;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, () => worker()));
-  if (failure !== undefined) throw failure;
 }
 
 /** A password that meets the policy (20 characters, four classes), made now, shown once. */
@@ -134,7 +97,9 @@ function assertCommitted(report: ImportReport, file: string): void {
 export async function loadDemoCity(dataSource: DataSource, config: AppConfig, dir: string, manifest: DemoManifest, options: DemoLoadOptions = {}): Promise<DemoLoadResult> {
   const started = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
-  const total = manifest.files.length + (options.dryRunRecords ? 3 : 7);
+  const plan = demoLoadPlan(manifest).filter((task) => !options.dryRunRecords || task.file);
+  // reference data, the plan's tasks, then accounts and the three service phases
+  const total = 1 + plan.length + (options.dryRunRecords ? 1 : 4);
   let index = 0;
   let stepStarted = elapsed();
   /** A step finished; `since` is when it started (imports overlap, so not the previous step's end). */
@@ -185,13 +150,13 @@ export async function loadDemoCity(dataSource: DataSource, config: AppConfig, di
     step(`regions ${manifest.regions.length}, schools ${manifest.schools.length}, terms ${manifest.terms.length}, admission batch`, referenceRows);
     await phase('reference data', referenceRows);
 
-    // 2. the files through the import pipeline (runInOrder: rosters in term order, a term's records once its roster is in).
+    // 2. the files through the import pipeline, the fitness results and the evidence: a plan of overlapping tasks (demo-plan.ts, ADR 0902)
     const imports = new ImportsService(dataSource, config);
     const rowsByKind: Record<string, number> = {};
     const secondsByKind: Record<string, number> = {};
     const reports: DemoLoadResult['reports'] = [];
     let rows = 0;
-    const importFile = async (file: DemoManifest['files'][number]) => {
+    const importFile = async (file: DemoManifest['files'][number], again: boolean) => {
       const since = elapsed();
       const dryRun = Boolean(options.dryRunRecords) && file.kind !== 'roster';
       let report: ImportReport;
@@ -201,38 +166,38 @@ export async function loadDemoCity(dataSource: DataSource, config: AppConfig, di
         if (error instanceof ImportRejectedError) report = error.report;
         else throw error;
       }
-      reports.push({ file: file.path, kind: file.kind, rowCount: report.rowCount, errorCount: report.errorCount, dryRun: report.dryRun, committed: report.committed });
+      if (!again) reports.push({ file: file.path, kind: file.kind, rowCount: report.rowCount, errorCount: report.errorCount, dryRun: report.dryRun, committed: report.committed });
       if (!dryRun || !report.valid) assertCommitted(report, file.path);
       // Fresh statistics, so the next imports' joins on students and enrolments plan well.
-      if (file.kind === 'roster') await dataSource.query('ANALYZE students, enrolments, school_classes');
-      rows += report.rowCount;
-      rowsByKind[file.kind] = (rowsByKind[file.kind] ?? 0) + report.rowCount;
-      secondsByKind[file.kind] = (secondsByKind[file.kind] ?? 0) + (elapsed() - since);
-      step(`${file.kind} ${file.path}`, report.rowCount, since);
+      if (file.kind === 'roster' && !again) await dataSource.query('ANALYZE students, enrolments, school_classes');
+      if (!again) {
+        rows += report.rowCount;
+        rowsByKind[file.kind] = (rowsByKind[file.kind] ?? 0) + report.rowCount;
+      }
+      const label = again ? 'roster again' : file.kind;
+      secondsByKind[label] = (secondsByKind[label] ?? 0) + (elapsed() - since);
+      step(`${again ? 'roster (again: the current school and status are the newest term’s)' : file.kind} ${file.path}`, report.rowCount, since);
     };
-    await runInOrder(manifest.files, options.concurrency ?? 2, importFile);
+    const fitness = new FitnessResultsService(dataSource);
+    let fitnessResults = 0;
+    await runDemoPlan(plan, options.concurrency ?? 3, async (task) => {
+      if (task.file) return importFile(task.file, Boolean(task.again));
+      const since = elapsed();
+      if (task.fitnessYear) {
+        // Computed once for every school (as fitness:recompute does), so the first portfolio or dashboard does not pay for it.
+        const summary = await fitness.recompute(task.fitnessYear, null);
+        fitnessResults += summary.results;
+        secondsByKind['fitness results'] = (secondsByKind['fitness results'] ?? 0) + (elapsed() - since);
+        step(`fitness year results ${task.fitnessYear}`, summary.results, since);
+      } else if (task.evidence) {
+        await attachEvidence(dataSource, config, dir, manifest);
+        secondsByKind.evidence = elapsed() - since;
+        step(`evidence ${manifest.evidence.length}`, manifest.evidence.length, since);
+      }
+    });
     // Statistics for what follows (evaluation input, fitness freshness, the first page views): autovacuum would take minutes to get there.
     if (!options.dryRunRecords) await dataSource.query('ANALYZE term_records, activity_records, students, enrolments');
-    await phase(`imports (${Object.entries(secondsByKind).map(([kind, seconds]) => `${kind} ${seconds.toFixed(1)} s`).join(', ')}; files overlap)`, rows);
-
-    // 3. evidence placeholders attached to their 写实记录
-    if (!options.dryRunRecords && manifest.evidence.length > 0) {
-      const evidence = new EvidenceService(dataSource, config);
-      const found = (await dataSource.query(
-        `SELECT a.id, s.student_number, t.code AS term_code, a.title, to_char(a.start_date, 'YYYY-MM-DD') AS start_date
-         FROM activity_records a JOIN students s ON s.id = a.student_id JOIN terms t ON t.id = a.term_id
-         WHERE s.student_number = ANY($1)`,
-        [[...new Set(manifest.evidence.map((e) => e.studentNumber))]],
-      )) as { id: string; student_number: string; term_code: string; title: string; start_date: string }[];
-      const idOf = new Map(found.map((r) => [`${r.student_number}|${r.term_code}|${r.title}|${r.start_date}`, r.id]));
-      for (const item of manifest.evidence) {
-        const recordId = idOf.get(`${item.studentNumber}|${item.termCode}|${item.title}|${item.startDate}`);
-        if (!recordId) throw new Error(`demo evidence ${item.file}: no 写实记录 ${item.title} of ${item.studentNumber} in ${item.termCode}`);
-        await evidence.attach(EVERYTHING, null, recordId, { bytes: readFileSync(path.join(dir, item.file)), originalName: path.basename(item.file) }, `${item.startDate}T10:00:00+08:00`);
-      }
-    }
-    step(`evidence ${manifest.evidence.length}`, manifest.evidence.length);
-    await phase('evidence', manifest.evidence.length);
+    await phase(`imports, fitness results and evidence, overlapping (${Object.entries(secondsByKind).map(([kind, seconds]) => `${kind} ${seconds.toFixed(1)} s`).join(', ')})`, rows + fitnessResults);
 
     // 4. one account per role, passwords made now
     const { accounts, userIds } = options.dryRunRecords ? { accounts: [], userIds: null } : await createDemoAccounts(dataSource, manifest);
@@ -251,7 +216,6 @@ export async function loadDemoCity(dataSource: DataSource, config: AppConfig, di
         const label = {
           workflow: ['review workflow', '写实记录 through the review workflow'],
           evaluation: ['evaluation runs', 'evaluation results (default rubric, last term; graduation of 初三)'],
-          fitness: ['fitness results', 'fitness year results'],
           portfolios: ['sealed portfolios', 'sealed portfolios of applicants'],
         }[name];
         step(`${label[1]} ${count}`, count);
@@ -261,6 +225,24 @@ export async function loadDemoCity(dataSource: DataSource, config: AppConfig, di
     return { seconds: elapsed(), rows, rowsByKind, accounts, accountsFile, phases, services, reports };
   } finally {
     meter.stop();
+  }
+}
+
+/** The evidence placeholders, attached to their 写实记录 through the evidence service. */
+async function attachEvidence(dataSource: DataSource, config: AppConfig, dir: string, manifest: DemoManifest): Promise<void> {
+  if (manifest.evidence.length === 0) return;
+  const evidence = new EvidenceService(dataSource, config);
+  const found = (await dataSource.query(
+    `SELECT a.id, s.student_number, t.code AS term_code, a.title, to_char(a.start_date, 'YYYY-MM-DD') AS start_date
+     FROM activity_records a JOIN students s ON s.id = a.student_id JOIN terms t ON t.id = a.term_id
+     WHERE s.student_number = ANY($1)`,
+    [[...new Set(manifest.evidence.map((e) => e.studentNumber))]],
+  )) as { id: string; student_number: string; term_code: string; title: string; start_date: string }[];
+  const idOf = new Map(found.map((r) => [`${r.student_number}|${r.term_code}|${r.title}|${r.start_date}`, r.id]));
+  for (const item of manifest.evidence) {
+    const recordId = idOf.get(`${item.studentNumber}|${item.termCode}|${item.title}|${item.startDate}`);
+    if (!recordId) throw new Error(`demo evidence ${item.file}: no 写实记录 ${item.title} of ${item.studentNumber} in ${item.termCode}`);
+    await evidence.attach(EVERYTHING, null, recordId, { bytes: readFileSync(path.join(dir, item.file)), originalName: path.basename(item.file) }, `${item.startDate}T10:00:00+08:00`);
   }
 }
 

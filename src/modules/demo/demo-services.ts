@@ -7,7 +7,6 @@ import { Actor } from '../auth/actor';
 import { ActorService } from '../auth/actor.service';
 import { EVERYTHING } from '../auth/data-scope';
 import { EvaluationRunsService } from '../evaluation/evaluation-runs.service';
-import { FitnessResultsService } from '../fitness/fitness-results.service';
 import { RubricsService } from '../evaluation/rubrics.service';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { AppealsService } from '../review/appeals.service';
@@ -38,9 +37,7 @@ import type { DemoManifest } from './demo-files';
  *     district) are run, to keep the load within its budget (a term run costs ~0.15 ms of CPU
  *     per student and dimension); the rubric is assigned to every cohort, so an administrator
  *     runs the others with POST /api/evaluation/runs.
- *  3. Fitness year results computed once for the whole city (FitnessResultsService.recompute,
- *     as `fitness:recompute` does), so the first portfolio or dashboard does not pay for it.
- *  4. Sealed 综合素质档案 for 初三 applicants of the demo admissions school, through
+ *  3. Sealed 综合素质档案 for 初三 applicants of the demo admissions school, through
  *     PortfoliosService (compile → confirmed → commented → signed off → sealed), so the demo
  *     admissions officer reads applicants with sealed portfolios whose hashes verify.
  *
@@ -60,17 +57,16 @@ export interface DemoServicesResult {
   readonly workflowRecords: number;
   readonly evaluationRuns: number;
   readonly evaluationResults: number;
-  readonly fitnessResults: number;
   readonly portfolios: number;
 }
 
 export interface DemoServicePhase {
-  readonly name: 'workflow' | 'evaluation' | 'fitness' | 'portfolios';
+  readonly name: 'workflow' | 'evaluation' | 'portfolios';
   readonly count: number;
 }
 
 /** At most this many applicants get a sealed portfolio, per scale: each costs six transactions and its sections' reads (~0.3 s of CPU at city scale, most of it the fitness section's freshness check over the whole city). */
-export const DEMO_SEALED_PORTFOLIOS: Readonly<Record<DemoManifest['scale'], number>> = { small: 1_000, district: 60, city: 30 };
+export const DEMO_SEALED_PORTFOLIOS: Readonly<Record<DemoManifest['scale'], number>> = { small: 1_000, district: 40, city: 12 };
 
 /**
  * Which cohorts get a term run in the last term, per scale: every one, or — at `city` scale, whose
@@ -115,11 +111,9 @@ export async function addDemoServiceData(
     clock.pin(null);
     const evaluation = await runEvaluation(app, dataSource, manifest);
     await onPhase({ name: 'evaluation', count: evaluation.results });
-    const fitness = await computeFitnessResults(app, manifest);
-    await onPhase({ name: 'fitness', count: fitness });
     const portfolios = await sealApplicantPortfolios(app, dataSource, manifest);
     await onPhase({ name: 'portfolios', count: portfolios });
-    return { workflowRecords, evaluationRuns: evaluation.runs, evaluationResults: evaluation.results, fitnessResults: fitness, portfolios };
+    return { workflowRecords, evaluationRuns: evaluation.runs, evaluationResults: evaluation.results, portfolios };
   } finally {
     clock.pin(null);
     await app.close();
@@ -351,19 +345,7 @@ async function waitForRuns(dataSource: DataSource, ids: readonly string[]): Prom
 }
 
 // ---------------------------------------------------------------------------------------------
-// 3. fitness year results
-
-async function computeFitnessResults(app: INestApplicationContext, manifest: DemoManifest): Promise<number> {
-  const fitness = app.get(FitnessResultsService);
-  const yearOf = new Map(manifest.terms.map((t) => [t.code, t.schoolYear]));
-  const years = [...new Set(manifest.files.filter((f) => f.kind === 'fitness').map((f) => yearOf.get(f.termCode)!))].sort();
-  let results = 0;
-  for (const year of years) results += (await fitness.recompute(year, null)).results;
-  return results;
-}
-
-// ---------------------------------------------------------------------------------------------
-// 4. sealed portfolios of applicants
+// 3. sealed portfolios of applicants
 
 async function sealApplicantPortfolios(app: INestApplicationContext, dataSource: DataSource, manifest: DemoManifest): Promise<number> {
   const portfolios = app.get(PortfoliosService);
