@@ -367,11 +367,15 @@ export class FitnessResultsService {
   async ensureFresh(schoolYears: readonly string[] | null): Promise<void> {
     const params: unknown[] = [FITNESS_STANDARD_VERSION];
     const years = schoolYears === null ? '' : `AND t.school_year = ANY($${params.push(schoolYears)}::varchar[]) AND r.term_id = ANY($${params.push(await termIdsOfSchoolYears(this.dataSource, schoolYears))}::uuid[])`;
+    // The fitness indicators as a constant list too: the check is then an index-only scan of
+    // ix_term_records_indicator_term (ADR 0920) instead of a pass over the year's partitions.
+    const [{ ids: fitnessIndicators }] = (await this.dataSource.query(`SELECT coalesce(array_agg(id), '{}') AS ids FROM indicators WHERE code LIKE ${FITNESS_CODE_LIKE}`)) as { ids: string[] }[];
+    const indicators = `AND r.indicator_id = ANY($${params.push(fitnessIndicators)}::uuid[])`;
     const stale = (await this.dataSource.query(
       `WITH source AS (
          SELECT r.school_id, t.school_year, count(*)::int AS n, max(r.updated_at) AS latest
          FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id
-         WHERE i.code LIKE ${FITNESS_CODE_LIKE} ${years}
+         WHERE i.code LIKE ${FITNESS_CODE_LIKE} ${indicators} ${years}
          GROUP BY r.school_id, t.school_year)
        SELECT source.school_year, array_agg(source.school_id::text) AS school_ids
        FROM source LEFT JOIN fitness_result_sets s ON s.school_id = source.school_id AND s.school_year = source.school_year
