@@ -773,13 +773,14 @@ async function main(): Promise<void> {
   const pgCpu = async (): Promise<number | null> => {
     for (const backend of await backends()) {
       const stat = procStat(backend);
-      if (!stat) return null;
+      if (!stat) continue; // ended between the listing and the read (or not on this machine: see pgLocal)
       pgTotal += stat.cpuMs - (seen.get(backend) ?? 0);
       seen.set(backend, stat.cpuMs);
     }
     return pgTotal;
   };
-  const pgLocal = (await pgCpu()) !== null;
+  const pgLocal = (await backends()).some((backend) => procStat(backend) !== null);
+  await pgCpu();
   const sample = async () => {
     const stat = procStat(pid);
     const list = await backendRows();
@@ -845,7 +846,7 @@ async function main(): Promise<void> {
   const readP95 = percentile(reads.map((s) => s.ms), 95);
   out(`  ${'all reads'.padEnd(24)} n=${String(reads.length).padStart(6)}  p50 ${String(percentile(reads.map((s) => s.ms), 50)).padStart(5)}  p95 ${String(readP95).padStart(5)}  p99 ${String(percentile(reads.map((s) => s.ms), 99)).padStart(5)}`);
   out('');
-  const warm = series.filter((s) => s.at >= WARMUP * 1000);
+  const warm = series.filter((s) => s.at >= WARMUP * 1000 && s.at <= (WARMUP + SECONDS) * 1000);
   out('over time (every 10 s): t, open database connections of the service, service RSS MB, service CPU % of one core, its PostgreSQL backends CPU %:');
   let previous = series[0];
   for (const s of series.filter((_, i) => i % 5 === 0 || i === series.length - 1).slice(1)) {
