@@ -340,7 +340,20 @@ class Client2 {
     person.refresh = body.refreshToken;
   }
 
-  private async refresh(person: Person): Promise<boolean> {
+  /** One refresh at a time per person, shared by the requests waiting on it (web/src/api.ts): a refresh token is single-use, and a second use revokes the sign-in. */
+  private readonly refreshing = new Map<Person, Promise<boolean>>();
+
+  private refresh(person: Person, expiredToken: string): Promise<boolean> {
+    if (person.access !== expiredToken) return Promise.resolve(true); // another request of this page already refreshed
+    let pending = this.refreshing.get(person);
+    if (!pending) {
+      pending = this.refreshOnce(person).finally(() => this.refreshing.delete(person));
+      this.refreshing.set(person, pending);
+    }
+    return pending;
+  }
+
+  private async refreshOnce(person: Person): Promise<boolean> {
     const started = Date.now();
     const response = await fetch(`${this.base}/api/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: person.refresh }) });
     this.samples.push({ kind: 'auth:refresh', ms: Date.now() - started, status: response.status, at: started - this.t0() });
@@ -354,8 +367,10 @@ class Client2 {
   /** One request; on 401 TOKEN_EXPIRED refreshes once and sends it again (web/src/api.ts). */
   async call(kind: string, person: Person, pathAndQuery: string, init: () => RequestInit = () => ({})): Promise<{ status: number; body: unknown }> {
     lastRequest.set(kind, { person, pathAndQuery, init });
+    let usedToken = person.access;
     const send = async () => {
       const request = init();
+      usedToken = person.access;
       const headers: Record<string, string> = { authorization: `Bearer ${person.access}`, ...(request.headers as Record<string, string>) };
       if (person.role === 'city_admin' || person.role === 'district_officer' || person.role === 'admissions_officer') headers['x-access-purpose'] = PURPOSE;
       const started = Date.now();
@@ -375,7 +390,7 @@ class Client2 {
     let result = await send();
     if (result.status === 401 && result.code === 'TOKEN_EXPIRED') {
       this.samples.push({ kind: 'auth:expired', ms: result.ms, status: 401, at: result.started - this.t0(), code: result.code });
-      if (await this.refresh(person)) result = await send();
+      if (await this.refresh(person, usedToken)) result = await send();
     }
     this.samples.push({ kind, ms: result.ms, status: result.status, at: result.started - this.t0(), code: result.code });
     return result;
