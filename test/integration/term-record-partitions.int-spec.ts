@@ -23,6 +23,23 @@ interface CapturedPlan {
   readonly sql: string;
   /** The term_records partitions the plan reads or writes (not the parent, which holds no rows). */
   readonly partitions: string[];
+  /** The indexes the plan scans on term_records partitions. */
+  readonly indexes: string[];
+}
+
+/** Every index a plan scans on a term_records partition. */
+function partitionIndexesOf(plan: unknown): string[] {
+  const found = new Set<string>();
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const fields = node as Record<string, unknown>;
+      if (typeof fields['Index Name'] === 'string' && typeof fields['Relation Name'] === 'string' && (fields['Relation Name'] as string).startsWith('term_records_')) found.add(fields['Index Name'] as string);
+      Object.values(fields).forEach(walk);
+    }
+  };
+  walk(plan);
+  return [...found].sort();
 }
 
 /** Every relation name of a plan (EXPLAIN FORMAT JSON) that is a term_records partition. */
@@ -80,7 +97,7 @@ describe('term_records partitions: old school years cost nothing in daily querie
       const explained = sql.replace(/^\s*DECLARE\s+\S+\s+(NO\s+SCROLL\s+)?CURSOR\s+FOR\s+/i, '');
       if (capture && /\bterm_records\b/.test(sql) && /^\s*(WITH|SELECT|INSERT|UPDATE|DELETE)\b/i.test(explained)) {
         const [{ 'QUERY PLAN': plan }] = (await originalQuery.call(this, `EXPLAIN (FORMAT JSON) ${explained}`, parameters)) as { 'QUERY PLAN': unknown }[];
-        plans.push({ sql, partitions: partitionsOf(plan) });
+        plans.push({ sql, partitions: partitionsOf(plan), indexes: partitionIndexesOf(plan) });
       }
       return originalQuery.call(this, sql, parameters, structured as false);
     } as typeof originalQuery);
@@ -134,6 +151,37 @@ describe('term_records partitions: old school years cost nothing in daily querie
     const again = await plansOf(() => imports.run('scores', changed, 'scores.csv', { dryRun: false, context: { scope, actorUserId: USER } }));
     expectOnly(again, ['term_records_2024_2025_1']);
     expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM record_versions WHERE record_kind = 'term_record'`)).toEqual([{ n: 1 }]);
+  });
+
+  it('the import merge finds existing records by identity even when the partition has no statistics (ADR 0921)', async () => {
+    // A new term whose partition was analysed while empty, then filled without ANALYZE (an import in
+    // progress, or a server without autovacuum): the planner believes it empty. With an index led by
+    // the indicator on term_records it took that index to find existing records and walked a whole
+    // subject per staged row (a 100,000-row import and the city demo load stalled for minutes).
+    const [{ id: termId }] = await db.dataSource.query(
+      `INSERT INTO terms (code, school_year, term_number, start_date, end_date) VALUES ('2030-2031-1', '2030-2031', 1, '2030-09-01', '2031-01-20') RETURNING id`,
+    );
+    await db.dataSource.query('ANALYZE term_records');
+    await db.dataSource.query(
+      `INSERT INTO term_records (school_id, student_id, term_id, indicator_id, occasion_key, exam_type, occasion_date, numeric_value, source)
+       SELECT $1, gen_random_uuid(), $2, i.id, 'final|2031-01-15', 'final', '2031-01-15', 70, 'school_import'
+       FROM generate_series(1, 6000) g, (SELECT id FROM indicators WHERE code LIKE 'academic.exam.%') i`,
+      [world.schoolA, termId],
+    );
+    const imports = new ImportsService(db.dataSource, loadConfig({}));
+    const scope: DataScope = { all: false, schoolIds: [world.schoolA], classIds: [], studentIds: [] };
+    const iconv = require('iconv-lite');
+    const text = (iconv.decode(fs.readFileSync(path.join(FIXTURES, 'ok', 'scores-gbk.csv')), 'gbk') as string).replaceAll('2024-2025-1', '2030-2031-1');
+    const run = () => imports.run('scores', Buffer.from(iconv.encode(text, 'gbk') as Buffer), 'scores.csv', { dryRun: false, context: { scope, actorUserId: USER } });
+    const first = await plansOf(run);
+    const changed = text.replace(',112.5,', ',115,');
+    const again = await plansOf(() => imports.run('scores', Buffer.from(iconv.encode(changed, 'gbk') as Buffer), 'scores.csv', { dryRun: false, context: { scope, actorUserId: USER } }));
+    const merges = [...first, ...again].filter((plan) => /INSERT INTO term_records/.test(plan.sql));
+    expect(merges.length).toBe(2);
+    for (const plan of merges) {
+      expect({ sql: plan.sql, indexes: plan.indexes.filter((name) => !/student_id|pkey/.test(name)) }).toEqual({ sql: plan.sql, indexes: [] });
+    }
+    await db.dataSource.query(`DELETE FROM term_records WHERE term_id = $1`, [termId]);
   });
 
   it('a fitness import with 补测 rows (the one-retest-per-year check, the merge) reads the file’s school year only', async () => {

@@ -234,7 +234,7 @@ const VISION = `latest_screening AS (
   SELECT DISTINCT ON (r.student_id, r.indicator_id) r.student_id, i.code, r.numeric_value::float8 AS value
     FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id
    WHERE r.term_id = ANY($2::uuid[])
-     AND r.indicator_id = ANY($3::uuid[])
+     AND r.indicator_id::text = ANY($3::text[])
    ORDER BY r.student_id, r.indicator_id, t.term_number DESC),
 vision AS (
   SELECT student_id, max(value) FILTER (WHERE code = '${VISION_LEFT}') AS left_eye, max(value) FILTER (WHERE code = '${VISION_RIGHT}') AS right_eye

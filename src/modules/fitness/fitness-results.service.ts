@@ -368,9 +368,10 @@ export class FitnessResultsService {
     const params: unknown[] = [FITNESS_STANDARD_VERSION];
     const years = schoolYears === null ? '' : `AND t.school_year = ANY($${params.push(schoolYears)}::varchar[]) AND r.term_id = ANY($${params.push(await termIdsOfSchoolYears(this.dataSource, schoolYears))}::uuid[])`;
     // The fitness indicators as a constant list too: the check is then an index-only scan of
-    // ix_term_records_indicator_term (ADR 0920) instead of a pass over the year's partitions.
+    // ix_term_records_indicator_text_term (ADR 0920, 0921: keyed by the id as text, so only queries
+    // that ask for it — this one — can use it) instead of a pass over the year's partitions.
     const [{ ids: fitnessIndicators }] = (await this.dataSource.query(`SELECT coalesce(array_agg(id), '{}') AS ids FROM indicators WHERE code LIKE ${FITNESS_CODE_LIKE}`)) as { ids: string[] }[];
-    const indicators = `AND r.indicator_id = ANY($${params.push(fitnessIndicators)}::uuid[])`;
+    const indicators = `AND r.indicator_id::text = ANY($${params.push(fitnessIndicators)}::text[])`;
     const stale = (await this.dataSource.query(
       `WITH source AS (
          SELECT r.school_id, t.school_year, count(*)::int AS n, max(r.updated_at) AS latest

@@ -20,8 +20,9 @@ import { EXAM_TYPES, type ExamType, MARKERS, type Marker, sqlList, TERM_RECORD_S
 @Entity({ name: 'term_records' })
 @Index('uq_term_records_identity', ['studentId', 'termId', 'indicatorId', 'occasionKey'], { unique: true })
 @Index('ix_term_records_school_term_indicator', ['schoolId', 'termId', 'indicatorId'])
-// (indicator_id, term_id) INCLUDE (school_id, updated_at): migration AddTermRecordIndicatorIndex (ADR 0920).
-@Index('ix_term_records_indicator_term', { synchronize: false })
+// ((indicator_id::text), term_id) INCLUDE (school_id, updated_at): migration IndexTermRecordIndicatorAsText
+// (ADR 0920, 0921). Text on purpose: joins on the uuid (the import merge) must not be able to pick it.
+@Index('ix_term_records_indicator_text_term', { synchronize: false })
 @Check('ck_term_records_marker', `marker IS NULL OR marker IN (${sqlList(MARKERS)})`)
 @Check('ck_term_records_exam_type', `exam_type IS NULL OR exam_type IN (${sqlList(EXAM_TYPES)})`)
 @Check('ck_term_records_source', `source IN (${sqlList(TERM_RECORD_SOURCES)})`)
