@@ -201,6 +201,19 @@ describe('fitness service: stored results, aggregates vs targets, myopia (e2e)',
     expect(s1.summary).toMatchObject({ tested: 4, goodOrBetterCount: 3, passCount: 3 });
   });
 
+  it('an aggregate read that finds stale results recomputes them and counts the fresh ones', async () => {
+    // A slower 800 m for B, and the aggregates are the first read after it: no list read refreshes first.
+    await importFile('fitness', [HEADER, fitnessRow('B', '2024-2025-1', { run800: `4'40"` })]);
+    const { body } = await t.admin.get('/api/fitness/aggregates?level=school&schoolYear=2024-2025').expect(200);
+    const s1 = body.groups[0];
+    const stored = await t.admin.get(`/api/fitness/results?schoolYear=2024-2025&schoolId=${ids.S1}&pageSize=100`).expect(200);
+    const totals = (stored.body.items as { status: string; total: number }[]).filter((r) => r.status === 'scored').map((r) => r.total);
+    expect(totals).toHaveLength(4);
+    expect((await resultOf('B')).total).toBeLessThan(86.7);
+    expectClose(s1.summary.meanTotal, totals.reduce((a, b) => a + b, 0) / totals.length, TOL);
+    expect(s1.summary.meanTotal).toBeLessThan(79.1);
+  });
+
   it('recompute on request: the city for any school, a school for itself only; the summary counts the statuses', async () => {
     const all = await t.admin.post('/api/fitness/recompute').send({ schoolYear: '2024-2025' }).expect(200);
     expect(all.body).toMatchObject({ schoolYear: '2024-2025', schools: 2, results: 7, scored: 5, incomplete: 1, exempt: 1, deferred: 0 });

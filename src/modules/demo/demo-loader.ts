@@ -195,8 +195,10 @@ export async function loadDemoCity(dataSource: DataSource, config: AppConfig, di
         step(`evidence ${manifest.evidence.length}`, manifest.evidence.length, since);
       }
     });
-    // Statistics for what follows (evaluation input, fitness freshness, the first page views): autovacuum would take minutes to get there.
-    if (!options.dryRunRecords) await dataSource.query('ANALYZE term_records, activity_records, students, enrolments');
+    // Statistics for what follows (evaluation input, fitness freshness, the first page views), and the
+    // visibility map, without which the fitness reads' index-only scans visit every heap page (ADR 0920, 0921):
+    // autovacuum would take minutes to get there, and a server may run without it.
+    if (!options.dryRunRecords) await dataSource.query('VACUUM (ANALYZE) term_records, activity_records, students, enrolments, fitness_results');
     await phase(`imports, fitness results and evidence, overlapping (${Object.entries(secondsByKind).map(([kind, seconds]) => `${kind} ${seconds.toFixed(1)} s`).join(', ')})`, rows + fitnessResults);
 
     // 4. one account per role, passwords made now
