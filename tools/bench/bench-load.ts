@@ -636,13 +636,23 @@ function crowd(specs: AccountSpec[], city: City): Person[] {
 // ───────────────────────── analyses the bureau reads (once) ─────────────────────────
 
 async function prepareAnalyses(client: Client2, url: string, city: Omit<City, 'runs'>, person: Person): Promise<City['runs']> {
+  // A connection of its own each time: the setup connection sits idle for as long as the runs take,
+  // and after a fresh city load it was found closed by then ("Connection terminated"; cause not found).
+  const ids = async () => {
+    const fresh = new Client({ connectionString: url });
+    await fresh.connect();
+    try {
+      return {
+        valueAdded: ((await fresh.query(`SELECT id FROM value_added_runs WHERE state = 'succeeded' ORDER BY finished_at`)).rows as { id: string }[]).map((r) => r.id),
+        growth: ((await fresh.query(`SELECT id FROM growth_runs WHERE state = 'succeeded' ORDER BY finished_at`)).rows as { id: string }[]).map((r) => r.id),
+      };
+    } finally {
+      await fresh.end();
+    }
+  };
   const db = new Client({ connectionString: url });
   await db.connect();
   try {
-    const ids = async () => ({
-      valueAdded: ((await db.query(`SELECT id FROM value_added_runs WHERE state = 'succeeded' ORDER BY finished_at`)).rows as { id: string }[]).map((r) => r.id),
-      growth: ((await db.query(`SELECT id FROM growth_runs WHERE state = 'succeeded' ORDER BY finished_at`)).rows as { id: string }[]).map((r) => r.id),
-    });
     const existing = await ids();
     if (existing.valueAdded.length > 0 && existing.growth.length > 0) return existing;
     log('running value-added studies and a growth run for the bureau to read — once …');
@@ -699,10 +709,10 @@ async function prepareAnalyses(client: Client2, url: string, city: Omit<City, 'r
       }
     }
     void city;
-    return ids();
   } finally {
-    await db.end();
+    await db.end().catch(() => undefined);
   }
+  return ids();
 }
 
 // ───────────────────────── main ─────────────────────────
