@@ -27,14 +27,14 @@ interface CapturedPlan {
   readonly indexes: string[];
 }
 
-/** Every index a plan scans on a term_records partition. */
+/** Every index a plan scans on a term_records partition (index, index-only and bitmap index scans: a partition's indexes are named after it). */
 function partitionIndexesOf(plan: unknown): string[] {
   const found = new Set<string>();
   const walk = (node: unknown) => {
     if (Array.isArray(node)) node.forEach(walk);
     else if (node && typeof node === 'object') {
       const fields = node as Record<string, unknown>;
-      if (typeof fields['Index Name'] === 'string' && typeof fields['Relation Name'] === 'string' && (fields['Relation Name'] as string).startsWith('term_records_')) found.add(fields['Index Name'] as string);
+      if (typeof fields['Index Name'] === 'string' && (fields['Index Name'] as string).startsWith('term_records_')) found.add(fields['Index Name'] as string);
       Object.values(fields).forEach(walk);
     }
   };
