@@ -16,6 +16,9 @@ import { Indicator } from '../modules/intake/entities/indicator.entity';
 import { RecordVersion } from '../modules/intake/entities/record-version.entity';
 import { TermRecord } from '../modules/intake/entities/term-record.entity';
 import { FitnessResultSet } from '../modules/fitness/entities/fitness-result-set.entity';
+import { FitnessSourceChange } from '../modules/fitness/entities/fitness-source-change.entity';
+import { FitnessCountChange } from '../modules/fitness/entities/fitness-count-change.entity';
+import { FitnessClassCount } from '../modules/fitness/entities/fitness-class-count.entity';
 import { FitnessResult } from '../modules/fitness/entities/fitness-result.entity';
 import { GrowthRun } from '../modules/growth/entities/growth-run.entity';
 import { GrowthStudentResult } from '../modules/growth/entities/growth-student-result.entity';
@@ -41,4 +44,4 @@ import { PortfolioEvent } from '../modules/portfolios/entities/portfolio-event.e
 import { PortfolioRecordChange } from '../modules/portfolios/entities/portfolio-record-change.entity';
 
 /** Every entity, listed once: the app, the CLI, migrations and the drift check share this list. */
-export const ENTITIES = [Region, School, Term, Grade, SchoolClass, Student, Enrolment, ImportBatch, Indicator, TermRecord, RecordVersion, ActivityRecord, EvidenceFile, Job, User, RoleAssignment, RefreshToken, AuditEvent, FitnessResult, FitnessResultSet, ValueAddedStudy, ValueAddedRun, ValueAddedGroupResult, GrowthRun, GrowthStudentResult, ActivityRecordTransition, Holiday, ReviewSettings, PublicityBatch, PublicityBatchRecord, PublicityObjection, RecordAppeal, IntegrityFlag, AdmissionsBatch, AdmissionsApplication, Portfolio, PortfolioEvent, PortfolioRecordChange, EvaluationRubric, EvaluationAssignment, EvaluationRun, EvaluationResult] as const;
+export const ENTITIES = [Region, School, Term, Grade, SchoolClass, Student, Enrolment, ImportBatch, Indicator, TermRecord, RecordVersion, ActivityRecord, EvidenceFile, Job, User, RoleAssignment, RefreshToken, AuditEvent, FitnessResult, FitnessResultSet, FitnessSourceChange, FitnessCountChange, FitnessClassCount, ValueAddedStudy, ValueAddedRun, ValueAddedGroupResult, GrowthRun, GrowthStudentResult, ActivityRecordTransition, Holiday, ReviewSettings, PublicityBatch, PublicityBatchRecord, PublicityObjection, RecordAppeal, IntegrityFlag, AdmissionsBatch, AdmissionsApplication, Portfolio, PortfolioEvent, PortfolioRecordChange, EvaluationRubric, EvaluationAssignment, EvaluationRun, EvaluationResult] as const;

@@ -6,6 +6,7 @@ import { pendingSchemaChanges } from '../../src/database/data-source';
 import { EVERYTHING, type DataScope } from '../../src/modules/auth/data-scope';
 import type { FitnessAggregateQueryDto } from '../../src/modules/fitness/dto/fitness.dto';
 import { FitnessAggregatesService } from '../../src/modules/fitness/fitness-aggregates.service';
+import { FitnessClassCountsService } from '../../src/modules/fitness/fitness-class-counts.service';
 import { FitnessResultsService } from '../../src/modules/fitness/fitness-results.service';
 import { ImportsService } from '../../src/modules/imports/imports.service';
 import { RecordsService } from '../../src/modules/intake/records.service';
@@ -242,7 +243,7 @@ describe('term_records partitions: old school years cost nothing in daily querie
     expect(await db.dataSource.query(`SELECT numeric_value::text AS value, version FROM term_records WHERE id = $1`, [id])).toEqual([{ value: '93', version: 2 }]);
   });
 
-  it('the fitness report (freshness check, recompute of the year, vision) reads its year and the year before only', async () => {
+  it('the fitness report (freshness check, recompute of the year, recount of the class counts with the screenings) reads its year and the year before only', async () => {
     await db.dataSource.query(
       `INSERT INTO term_records (school_id, student_id, term_id, indicator_id, numeric_value, source)
        SELECT $1, s.id, $2, i.id, CASE i.code WHEN 'physical.fitness.height_cm' THEN 150 WHEN 'physical.fitness.weight_kg' THEN 42 ELSE 4.9 END, 'school_import'
@@ -250,10 +251,11 @@ describe('term_records partitions: old school years cost nothing in daily querie
       [world.schoolA, world.term1, [world.students.s1, world.students.s2]],
     );
     const results = new FitnessResultsService(db.dataSource);
-    const aggregates = new FitnessAggregatesService(db.dataSource, results);
+    const aggregates = new FitnessAggregatesService(db.dataSource, results, new FitnessClassCountsService(db.dataSource));
     const captured = await plansOf(() => aggregates.fitness(EVERYTHING, { level: 'city', schoolYear: '2024-2025' } as FitnessAggregateQueryDto));
     expect(captured.some((plan) => /INSERT INTO fitness_result_sets/.test(plan.sql))).toBe(true); // the year was recomputed
     expect(captured.some((plan) => /^\s*DECLARE/.test(plan.sql))).toBe(true); // its records read through the cursor
+    expect(captured.some((plan) => /INSERT INTO fitness_class_counts/.test(plan.sql) && /latest_screening/.test(plan.sql))).toBe(true); // the counts recounted with the screenings
     expectOnly(captured, ['term_records_2024_2025_1', 'term_records_2024_2025_2', 'term_records_2023_2024_1', 'term_records_2023_2024_2']);
     expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM fitness_results WHERE school_year = '2024-2025' AND student_id = ANY($1::uuid[])`, [[world.students.s1, world.students.s2]])).toEqual([{ n: 2 }]);
   });

@@ -22,6 +22,15 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
  */
 export const BACKUP_FORMAT = 'wuyu-backup/1';
 
+/**
+ * The statement triggers that note fitness changes (migration WriteSideFitnessFreshness): the
+ * notes and the counts are restored as data, so restoring the rows they watch must not note again.
+ */
+const FITNESS_NOTE_TRIGGERS: readonly (readonly [string, string])[] = [
+  ...['term_records', 'enrolments', 'fitness_results'].flatMap((table) => ['inserted', 'updated', 'deleted'].map((event) => [table, `${table}_fitness_notes_${event}`] as const)),
+  ['students', 'students_fitness_notes_updated'],
+];
+
 /** Tables the migrations fill with reference rows: a restore target may hold exactly those (replaced by the backup's). */
 export const SEEDED_TABLES: readonly string[] = ['grades', 'indicators', 'evaluation_rubrics'];
 
@@ -274,6 +283,9 @@ export async function restoreBackup(client: Client, evidenceRoot: string, file: 
 
     await client.query('BEGIN');
     began = true;
+    // The fitness change notes are data of the backup like any table's (ADR 0922): the triggers
+    // that write them would otherwise note every restored enrolment and record again.
+    for (const [table, trigger] of FITNESS_NOTE_TRIGGERS) await client.query(`ALTER TABLE ${table} DISABLE TRIGGER ${trigger}`);
     // The seeded reference rows are replaced by the backup's (which include any added since).
     for (const table of [...SEEDED_TABLES].reverse()) if (order.includes(table)) await client.query(`DELETE FROM ${quoteIdent(table)}`);
     const digests: Record<string, string> = {};
@@ -334,6 +346,7 @@ export async function restoreBackup(client: Client, evidenceRoot: string, file: 
           if (digests[table] !== expected[table]) throw new BackupError('BACKUP_CORRUPT', `table ${table} is missing or differs from the backup's summary`);
         }
         if (createdFiles.length > Number(frame.files)) throw new BackupError('BACKUP_CORRUPT', 'the backup holds more evidence files than its summary says');
+        for (const [table, trigger] of FITNESS_NOTE_TRIGGERS) await client.query(`ALTER TABLE ${table} ENABLE TRIGGER ${trigger}`);
         await client.query('COMMIT');
         began = false;
         return { tables: digests, files: Number(frame.files), bytes: (await fs.promises.stat(file)).size };

@@ -13,7 +13,8 @@ import {
 import type { DataScope } from '../auth/data-scope';
 import type { AggregateLevel, FitnessAggregateQueryDto } from './dto/fitness.dto';
 import type { AggregateUnit, FitnessAggregateGroup, FitnessAggregatesResponse, MyopiaGroup, MyopiaResponse } from './dto/fitness.response';
-import { FITNESS_STANDARD_VERSION, FitnessResultsService, termIdsOfSchoolYears } from './fitness-results.service';
+import { type ClassCountColumn, FitnessClassCountsService, HIGHEST_ACUITY, LOWEST_ACUITY } from './fitness-class-counts.service';
+import { FITNESS_STANDARD_VERSION, FitnessResultsService } from './fitness-results.service';
 import { checkSchoolYear, FitnessError, previousSchoolYear } from './fitness.errors';
 
 /** One group's counts as the SQL below returns them (one row per class, school, district or the city). */
@@ -29,16 +30,15 @@ interface CountRow {
 }
 
 const SEX_CODE = { M: '1', F: '2' } as const;
-const VISION_LEFT = 'physical.vision.left';
-const VISION_RIGHT = 'physical.vision.right';
 
 /**
  * Group aggregates of the stored fitness results and the myopia screening rate, per class,
  * school, district or city of one school year (optionally one grade and sex), each with the
- * previous year for the change. PostgreSQL counts per group (ADR 0920: one row per group leaves
- * the database, never one per student); the scoring core turns the counts into rates and checks
- * (summarizeFitnessCounts, summarizeMyopiaCounts — the same arithmetic as the per-record
- * functions). Aggregates carry no student-level row.
+ * previous year for the change. The groups are sums of the stored class counts (ADR 0922:
+ * fitness_class_counts, recounted for the schools whose data changed before the read; ADR 0920:
+ * one row per group leaves the database, never one per student); the scoring core turns the
+ * counts into rates and checks (summarizeFitnessCounts, summarizeMyopiaCounts — the same
+ * arithmetic as the per-record functions). Aggregates carry no student-level row.
  *
  * Who belongs to a group: every student enrolled in the school year, in the class of their
  * latest enrolment that year (a student who moved class or school counts once, where they ended
@@ -54,6 +54,7 @@ export class FitnessAggregatesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly results: FitnessResultsService,
+    private readonly counts: FitnessClassCountsService,
   ) {}
 
   async fitness(scope: DataScope, query: FitnessAggregateQueryDto): Promise<FitnessAggregatesResponse> {
@@ -61,6 +62,7 @@ export class FitnessAggregatesService {
     const visible = this.visibility(scope, query.level);
     const previousYear = previousSchoolYear(query.schoolYear);
     await this.results.ensureFresh([query.schoolYear, previousYear]);
+    await this.counts.ensureCounted([query.schoolYear, previousYear]);
     const [current, previous] = await Promise.all([this.fitnessCounts(query, query.schoolYear, visible), this.fitnessCounts(query, previousYear, visible)]);
     const previousByKey = new Map(previous.map((row) => [row.group_key, row]));
     const groups: FitnessAggregateGroup[] = sortGroups(current, query.level).map((row) => {
@@ -78,11 +80,12 @@ export class FitnessAggregatesService {
     return { level: query.level, schoolYear: query.schoolYear, previousSchoolYear: previousYear, gradeCode: query.gradeCode ?? null, sex: query.sex ?? null, standardVersion: FITNESS_STANDARD_VERSION, groups };
   }
 
-  /** Myopia reads the screening records themselves (term_records), so it needs no fitness results. */
+  /** Myopia counts the screening records (term_records) themselves, so it needs no fitness results. */
   async myopia(scope: DataScope, query: FitnessAggregateQueryDto): Promise<MyopiaResponse> {
     checkSchoolYear(query.schoolYear);
     const visible = this.visibility(scope, query.level);
     const previousYear = previousSchoolYear(query.schoolYear);
+    await this.counts.ensureCounted([query.schoolYear, previousYear]);
     const [current, previous] = await Promise.all([this.myopiaCounts(query, query.schoolYear, visible), this.myopiaCounts(query, previousYear, visible)]);
     const previousByKey = new Map(previous.map((row) => [row.group_key, row]));
     const groups: MyopiaGroup[] = sortGroups(current, query.level).map((row) => {
@@ -112,19 +115,15 @@ export class FitnessAggregatesService {
   }
 
   /**
-   * One row per group of the visible students enrolled in the year (latest enrolment of the year),
-   * filtered by grade and sex, with `counts` (name → aggregate over the students; `en` is the
-   * enrolment, `joins` add the per-student data). Two stages: the counts per school and class,
-   * then the classes summed into the level's groups (fewer and smaller rows to join with the
-   * roster's names). `$1` is the school year.
+   * One row per group of the visible students enrolled in the year, filtered by grade and sex,
+   * with the sums of `columns` of the stored class counts. Two stages: the counts per school and
+   * class, then the classes summed into the level's groups (joined with the roster's names).
+   * `$1` is the school year.
    */
-  private async countGroups(query: FitnessAggregateQueryDto, schoolYear: string, visible: (params: unknown[]) => string, ctes: string, joins: string, counts: Record<string, string>): Promise<CountRow[]> {
-    // The year's term ids as a constant list: term_records is partitioned by term (ADR 1010).
-    const params: unknown[] = [schoolYear, await termIdsOfSchoolYears(this.dataSource, [schoolYear])];
-    // $3 for the screenings: their indicators (a constant list, so the planner estimates and uses the index).
-    if (ctes.includes(VISION)) params.push(await this.visionIndicatorIds());
-    const studentWhere = [visible(params)];
-    if (query.sex !== undefined) studentWhere.push(`st.sex_code = $${params.push(SEX_CODE[query.sex])}`);
+  private async countGroups(query: FitnessAggregateQueryDto, schoolYear: string, visible: (params: unknown[]) => string, columns: Record<string, ClassCountColumn>): Promise<CountRow[]> {
+    const params: unknown[] = [schoolYear];
+    const countWhere = [visible(params)];
+    if (query.sex !== undefined) countWhere.push(`en.sex_code = $${params.push(SEX_CODE[query.sex])}`);
     const classWhere = query.gradeCode === undefined ? 'TRUE' : `c.grade_code = $${params.push(query.gradeCode)}`;
     // Classes are rows per school year: the previous year's "same" class is the one with the same
     // school, grade and name (like every level, the change compares the same grade slot).
@@ -135,19 +134,12 @@ export class FitnessAggregatesService {
       city: `NULL::text AS unit_id, NULL::text AS unit_code, 'city' AS unit_name, NULL::text AS school_id, NULL::text AS grade_code, 'city' AS group_key`,
     }[query.level];
     const groupBy = { class: 'GROUP BY pc.school_id, c.grade_code, c.name', school: 'GROUP BY pc.school_id, sc.code, sc.name', district: 'GROUP BY sc.region_id, rg.code, rg.name', city: '' }[query.level];
-    const names = Object.keys(counts);
-    // Without JIT: these statements take tens of milliseconds, and compiling them (which the
-    // planner's estimates over the partitioned term_records can trigger) costs more than that.
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query('SET LOCAL jit = off');
-      return (await manager.query(
-      `WITH ${ctes},
-       per_class AS (
-         SELECT en.school_id, en.class_id, count(*) AS enrolled, ${names.map((name) => `${counts[name]} AS ${name}`).join(', ')}
-           FROM enrolled en
-           ${query.sex !== undefined ? 'JOIN students st ON st.id = en.student_id' : ''}
-           ${joins}
-          WHERE ${studentWhere.join(' AND ')}
+    const names = Object.keys(columns);
+    return (await this.dataSource.query(
+      `WITH per_class AS (
+         SELECT en.school_id, en.class_id, sum(en.enrolled) AS enrolled, ${names.map((name) => `sum(en.${columns[name]}) AS ${name}`).join(', ')}
+           FROM fitness_class_counts en
+          WHERE en.school_year = $1 AND ${countWhere.join(' AND ')}
           GROUP BY en.school_id, en.class_id)
        SELECT ${unit}, sum(pc.enrolled)::int AS enrolled, ${names.map((name) => `sum(pc.${name})::float8 AS ${name}`).join(', ')}
          FROM per_class pc
@@ -158,30 +150,22 @@ export class FitnessAggregatesService {
         ${groupBy}
        HAVING sum(pc.enrolled) > 0`,
       params,
-      )) as CountRow[];
-    });
-  }
-
-  private async visionIndicatorIds(): Promise<string[]> {
-    return ((await this.dataSource.query(`SELECT id FROM indicators WHERE code IN ('${VISION_LEFT}', '${VISION_RIGHT}')`)) as { id: string }[]).map((row) => row.id);
+    )) as CountRow[];
   }
 
   private async fitnessCounts(query: FitnessAggregateQueryDto, schoolYear: string, visible: (params: unknown[]) => string): Promise<CountRow[]> {
-    // Totals are one-decimal numerics: integer tenths, as the scoring core counts them.
-    const tenths = 'round(fr.total * 10)';
-    const scored = `fr.status = 'scored'`;
-    const rows = await this.countGroups(query, schoolYear, visible, ENROLLED, 'LEFT JOIN fitness_results fr ON fr.student_id = en.student_id AND fr.school_year = $1', {
-      recorded: 'count(fr.status)',
-      tested: `count(*) FILTER (WHERE ${scored})`,
-      exempt: `count(*) FILTER (WHERE fr.status = 'exempt')`,
-      deferred: `count(*) FILTER (WHERE fr.status = 'deferred')`,
-      incomplete: `count(*) FILTER (WHERE fr.status = 'incomplete')`,
-      unknown_status: `count(*) FILTER (WHERE fr.status NOT IN ('scored', 'exempt', 'deferred', 'incomplete'))`,
-      invalid_total: `count(*) FILTER (WHERE ${scored} AND (fr.total IS NULL OR fr.total * 10 <> ${tenths} OR fr.total < 0 OR fr.total > 120))`,
-      sum_tenths: `coalesce(sum(${tenths}) FILTER (WHERE ${scored}), 0)`,
-      excellent: `count(*) FILTER (WHERE ${scored} AND ${tenths} >= 900)`,
-      good_or_better: `count(*) FILTER (WHERE ${scored} AND ${tenths} >= 800)`,
-      pass: `count(*) FILTER (WHERE ${scored} AND ${tenths} >= 600)`,
+    const rows = await this.countGroups(query, schoolYear, visible, {
+      recorded: 'recorded',
+      tested: 'tested',
+      exempt: 'exempt',
+      deferred: 'deferred',
+      incomplete: 'incomplete',
+      unknown_status: 'unknown_status',
+      invalid_total: 'invalid_total',
+      sum_tenths: 'sum_tenths',
+      excellent: 'excellent',
+      good_or_better: 'good_or_better',
+      pass: 'pass',
     });
     for (const row of rows) {
       if (Number(row.unknown_status) > 0 || Number(row.invalid_total) > 0) {
@@ -192,13 +176,12 @@ export class FitnessAggregatesService {
   }
 
   private async myopiaCounts(query: FitnessAggregateQueryDto, schoolYear: string, visible: (params: unknown[]) => string): Promise<CountRow[]> {
-    const [l, r] = ['v.left_eye', 'v.right_eye'];
-    const rows = await this.countGroups(query, schoolYear, visible, `${ENROLLED}, ${VISION}`, 'LEFT JOIN vision v ON v.student_id = en.student_id', {
-      positive: `count(*) FILTER (WHERE ${l} < 5.0 OR ${r} < 5.0)`,
-      negative: `count(*) FILTER (WHERE ${l} >= 5.0 AND ${r} >= 5.0)`,
-      indeterminate: `count(*) FILTER (WHERE (${l} IS NULL) <> (${r} IS NULL) AND coalesce(${l}, ${r}) >= 5.0)`,
-      not_screened: `count(*) FILTER (WHERE ${l} IS NULL AND ${r} IS NULL)`,
-      invalid: `count(*) FILTER (WHERE NOT (${l} BETWEEN ${LOWEST_ACUITY} AND ${HIGHEST_ACUITY}) OR NOT (${r} BETWEEN ${LOWEST_ACUITY} AND ${HIGHEST_ACUITY}))`,
+    const rows = await this.countGroups(query, schoolYear, visible, {
+      positive: 'positive',
+      negative: 'negative',
+      indeterminate: 'indeterminate',
+      not_screened: 'not_screened',
+      invalid: 'invalid_screening',
     });
     for (const row of rows) {
       if (Number(row.invalid) > 0) {
@@ -213,32 +196,6 @@ export class FitnessAggregatesService {
     return rows;
   }
 }
-
-/** 5-point notation bounds, as summarizeMyopiaScreening checks them. */
-const LOWEST_ACUITY = '3.0';
-const HIGHEST_ACUITY = '5.3';
-
-/**
- * Every student enrolled in the year `$1` (its terms' ids: `$2`), in their latest enrolment of the
- * year. (Term ids and indicator ids as arrays let the planner use the indexes on enrolments.term_id
- * and term_records (indicator_id, term_id), and prune term_records' partitions.)
- */
-const ENROLLED = `enrolled AS (
-  SELECT DISTINCT ON (e.student_id) e.student_id, e.school_id, e.class_id
-    FROM enrolments e JOIN terms t ON t.id = e.term_id
-   WHERE e.term_id = ANY($2::uuid[]) AND t.school_year = $1
-   ORDER BY e.student_id, t.term_number DESC)`;
-
-/** Each student's latest uncorrected acuity per eye in the year (term ids `$2`, indicators `$3`), one row per student. */
-const VISION = `latest_screening AS (
-  SELECT DISTINCT ON (r.student_id, r.indicator_id) r.student_id, i.code, r.numeric_value::float8 AS value
-    FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id
-   WHERE r.term_id = ANY($2::uuid[])
-     AND r.indicator_id::text = ANY($3::text[])
-   ORDER BY r.student_id, r.indicator_id, t.term_number DESC),
-vision AS (
-  SELECT student_id, max(value) FILTER (WHERE code = '${VISION_LEFT}') AS left_eye, max(value) FILTER (WHERE code = '${VISION_RIGHT}') AS right_eye
-    FROM latest_screening GROUP BY student_id)`;
 
 const count = (row: CountRow, name: string): number => Number(row[name]);
 

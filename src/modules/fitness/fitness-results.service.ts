@@ -250,7 +250,8 @@ export async function termIdsOfSchoolYears(manager: EntityManager | DataSource, 
 /**
  * Stored fitness year results (ADR 0501): computed from the fitness raw measurements in
  * term_records by the scoring core, per school × school year, and recomputed whenever those
- * records changed since (checked before every read) or on request.
+ * records changed since (the writes leave notes, checked before every read: ADR 0922) or on
+ * request.
  */
 @Injectable()
 export class FitnessResultsService {
@@ -269,10 +270,16 @@ export class FitnessResultsService {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`wuyu.fitness.${schoolYear}`]);
       const params: unknown[] = [schoolYear];
       const atSchools = schoolIds === null ? '' : `AND r.school_id = ANY($${params.push(schoolIds)}::uuid[])`;
-      // The watermark first: data read afterwards is at least as new, so a change committed in
-      // between is caught by the next freshness check rather than lost.
+      const yearTerms = await termIdsOfSchoolYears(manager, [schoolYear]);
+      // The change notes this recompute answers (ADR 0922), deleted before the records are read:
+      // a change committed before this statement is in what is read next; one that commits later
+      // (its note invisible here) keeps its note for the next read.
+      await manager.query(
+        `DELETE FROM fitness_source_changes WHERE term_id = ANY($1::uuid[]) ${schoolIds === null ? '' : 'AND school_id = ANY($2::uuid[])'}`,
+        schoolIds === null ? [yearTerms] : [yearTerms, schoolIds],
+      );
       await manager.query(`DELETE FROM fitness_result_sets WHERE school_year = $1 ${schoolIds === null ? '' : 'AND school_id = ANY($2::uuid[])'}`, params);
-      const inYear = `r.term_id = ANY($${params.push(await termIdsOfSchoolYears(manager, [schoolYear]))}::uuid[])`;
+      const inYear = `r.term_id = ANY($${params.push(yearTerms)}::uuid[])`;
       await manager.query(
         `INSERT INTO fitness_result_sets (school_id, school_year, source_count, source_updated_at, standard_version, computed_at)
          SELECT r.school_id, $1::varchar, count(*)::int, max(r.updated_at), $${params.length + 1}::varchar, now()
@@ -360,28 +367,22 @@ export class FitnessResultsService {
   }
 
   /**
-   * Recomputes every school × year whose fitness records differ from the watermark its stored
-   * results were computed from (count, latest update) or that was scored with other tables.
-   * Runs before every read, so results are never older than the raw data (ADR 0501).
+   * Recomputes every school × year with a change note (fitness records inserted, updated or
+   * deleted since its results were computed: the term_records triggers, ADR 0922) or whose
+   * results were scored with other tables. Runs before every read, so results are never older
+   * than the raw data (ADR 0501); the check reads only the notes and the result sets, never the
+   * records.
    */
   async ensureFresh(schoolYears: readonly string[] | null): Promise<void> {
     const params: unknown[] = [FITNESS_STANDARD_VERSION];
-    const years = schoolYears === null ? '' : `AND t.school_year = ANY($${params.push(schoolYears)}::varchar[]) AND r.term_id = ANY($${params.push(await termIdsOfSchoolYears(this.dataSource, schoolYears))}::uuid[])`;
-    // The fitness indicators as a constant list too: the check is then an index-only scan of
-    // ix_term_records_indicator_text_term (ADR 0920, 0921: keyed by the id as text, so only queries
-    // that ask for it — this one — can use it) instead of a pass over the year's partitions.
-    const [{ ids: fitnessIndicators }] = (await this.dataSource.query(`SELECT coalesce(array_agg(id), '{}') AS ids FROM indicators WHERE code LIKE ${FITNESS_CODE_LIKE}`)) as { ids: string[] }[];
-    const indicators = `AND r.indicator_id::text = ANY($${params.push(fitnessIndicators)}::text[])`;
+    const years = schoolYears === null ? '' : `AND t.school_year = ANY($${params.push(schoolYears)}::varchar[])`;
+    const setYears = schoolYears === null ? '' : `AND s.school_year = ANY($2::varchar[])`;
     const stale = (await this.dataSource.query(
-      `WITH source AS (
-         SELECT r.school_id, t.school_year, count(*)::int AS n, max(r.updated_at) AS latest
-         FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id
-         WHERE i.code LIKE ${FITNESS_CODE_LIKE} ${indicators} ${years}
-         GROUP BY r.school_id, t.school_year)
-       SELECT source.school_year, array_agg(source.school_id::text) AS school_ids
-       FROM source LEFT JOIN fitness_result_sets s ON s.school_id = source.school_id AND s.school_year = source.school_year
-       WHERE s.school_id IS NULL OR s.source_count <> source.n OR s.source_updated_at IS DISTINCT FROM source.latest OR s.standard_version <> $1
-       GROUP BY source.school_year`,
+      `SELECT school_year, array_agg(DISTINCT school_id::text) AS school_ids
+         FROM (SELECT c.school_id, t.school_year FROM fitness_source_changes c JOIN terms t ON t.id = c.term_id WHERE TRUE ${years}
+               UNION ALL
+               SELECT s.school_id, s.school_year FROM fitness_result_sets s WHERE s.standard_version <> $1 ${setYears}) stale
+        GROUP BY school_year`,
       params,
     )) as { school_year: string; school_ids: string[] }[];
     for (const { school_year, school_ids } of stale) await this.recompute(school_year, school_ids);

@@ -1,9 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * The watermark of one school × school year's stored fitness results: the raw fitness records
- * (their count and latest updated_at) they were computed from. When the records differ from the
- * watermark, the results are stale and are recomputed before they are read (ADR 0501).
+ * One school × school year's stored fitness results: the tables version they were scored with
+ * (another version makes them stale) and, for the record, the raw fitness records (their count
+ * and latest updated_at) they were computed from. Staleness after a change to the records is
+ * found from the change notes the writes leave (fitness_source_changes, ADR 0922), no longer by
+ * comparing this watermark with the records on every read (ADR 0501).
  */
 @Entity({ name: 'fitness_result_sets' })
 export class FitnessResultSet {
