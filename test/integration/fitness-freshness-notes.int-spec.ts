@@ -284,6 +284,38 @@ describe('fitness results: change notes written by the term_records triggers (AD
       for (const sql of sent) expect(sql).not.toMatch(/\b(enrolments|term_records|fitness_results|students)\b/);
     });
 
+    it('an enrolment committed while a recount is under way neither waits for it nor loses its note', async () => {
+      const blocker = new Client({ connectionString: db.url });
+      const writer = new Client({ connectionString: db.url });
+      await blocker.connect();
+      await writer.connect();
+      try {
+        await db.dataSource.query(`UPDATE enrolments SET class_id = class_id WHERE student_id = $1`, [world.students.s1]); // noted: A
+        // Hold the recount after it took its notes: it next replaces fitness_class_counts, which the blocker locks.
+        await blocker.query('BEGIN');
+        await blocker.query('LOCK TABLE fitness_class_counts IN EXCLUSIVE MODE');
+        const recount = counts.recount(YEAR);
+        let waiting = false;
+        for (let attempt = 0; attempt < 100 && !waiting; attempt += 1) {
+          waiting = ((await db.dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%DELETE FROM fitness_class_counts%'`)) as unknown[]).length > 0;
+          if (!waiting) await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(waiting).toBe(true);
+        const written = await Promise.race([
+          writer.query(`INSERT INTO enrolments (student_id, class_id, term_id, school_id) VALUES ($1, $2, $3, $4)`, [world.students.s1, classA2, world.term2, world.schoolA]).then(() => 'done'),
+          new Promise((resolve) => setTimeout(() => resolve('waited'), 10_000)),
+        ]);
+        expect(written).toBe('done');
+        await blocker.query('COMMIT');
+        expect(await recount).toBe(1);
+        expect(await countNotes()).toEqual([`A/${YEAR}`]); // the writer's note outlived the recount
+        expect((await read('class')).find((g) => g.unit === '2班@A')!.enrolled).toBe(2);
+      } finally {
+        await blocker.end();
+        await writer.end();
+      }
+    });
+
     it('a recount takes only the schools noted, and two readers never count a year twice at once', async () => {
       await db.dataSource.query(`UPDATE enrolments SET class_id = class_id WHERE student_id = $1`, [world.students.outside]); // B only
       expect(await countNotes()).toEqual([`B/${YEAR}`]);
