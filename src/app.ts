@@ -77,12 +77,13 @@ export async function createApp(config: AppConfig, dataSource: DataSource, logge
 
 /**
  * The web UI (docs/web-ui.md) from the same process, outside /api: the browser modules built by
- * `npm run build` into dist/web, and ECharts from its npm package. Public files only — every
+ * `npm run build` into dist/web, ECharts among them. Public files only — every
  * datum comes from /api with the user's token.
  */
 function serveWebUi(app: NestExpressApplication): void {
   const root = findProjectRoot();
-  const echarts = path.join(root, 'node_modules', 'echarts', 'dist', 'echarts.min.js');
+  // Built by tools/web/build-web.js from web/vendor/echarts.js (ADR 0923); cached for a day.
+  const echarts = path.join(root, 'dist', 'web', 'vendor', 'echarts.min.js');
   app.use('/vendor/echarts.min.js', (_request: unknown, response: { sendFile(file: string, options: object): void }) => response.sendFile(echarts, { maxAge: '1d' }));
   app.useStaticAssets(path.join(root, 'dist', 'web'), { index: 'index.html', maxAge: 0, fallthrough: true });
 }

@@ -16,7 +16,7 @@ function newestMtime(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
-    else if (/\.(ts|json|html|css)$/.test(entry.name)) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+    else if (/\.(ts|js|json|html|css)$/.test(entry.name)) newest = Math.max(newest, fs.statSync(full).mtimeMs);
   }
   return newest;
 }
