@@ -1,4 +1,5 @@
 /** Chinese first, English on request: one dictionary, the choice kept in localStorage. */
+import { formatFixed } from './number-format.js';
 export type Lang = 'zh' | 'en';
 
 const DICTIONARY = {
@@ -256,10 +257,10 @@ export function tx(prefix: string, value: string | null | undefined): string {
   return key in DICTIONARY ? t(key as Key) : value;
 }
 
-/** Numbers as the current language writes them. */
+/** Numbers as the pages write them (the same in both languages: 1,234.50; formatFixed). */
 export function num(value: number | null | undefined, digits = 2): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  return value.toLocaleString(current === 'zh' ? 'zh-CN' : 'en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return formatFixed(value, digits);
 }
 
 export function percent(fraction: number | null | undefined, digits = 1): string {
