@@ -12,24 +12,34 @@
  * calls' server time — the browser's Resource Timing, request sent → first byte), and the CPU the
  * service spent per load — the Node process (this one: the app runs in-process) and the
  * PostgreSQL backends of its connection pool (/proc/<pid>/stat), each divided by the runs.
- * `--only <substring>` measures only the pages whose name contains it.
+ * `--only <substring>` measures only the pages whose name contains it; `--timeline` prints, for the
+ * last run of each page, when the document, each script, style and API call started and ended
+ * (Resource Timing; "cache" for a file the browser did not ask the service for) and when the page
+ * marked itself ready (`performance.mark('wuyu:ready')`, set by web/src/main.ts).
  */
 import * as fs from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { type Account, openUiSession, signInPage } from './ui-session';
 
-/** User + system CPU seconds of these processes so far (Linux /proc; 0 for a process that is gone). */
-function processCpuSeconds(pids: readonly number[]): number {
+/** User + system CPU seconds of each of these processes so far (Linux /proc; a process that is gone is left out). */
+function processCpuSeconds(pids: readonly number[]): Map<number, number> {
   const tick = 100; // USER_HZ on Linux
-  let total = 0;
+  const seconds = new Map<number, number>();
   for (const pid of pids) {
     try {
       const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / tick;
+      seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / tick);
     } catch {
       // gone
     }
   }
+  return seconds;
+}
+
+/** CPU seconds spent between two readings: by the processes alive at the end (a new one from 0; one that ended in between is not counted). */
+function cpuSpent(start: Map<number, number>, end: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of end) total += seconds - (start.get(pid) ?? 0);
   return total;
 }
 
@@ -43,6 +53,27 @@ const median = (values: number[]) => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
+
+/** The last load's milestones and requests, in ms from navigation start, one line each. */
+async function pageTimeline(page: import('playwright-core').Page, wallMs: number): Promise<string[]> {
+  const entries = (await page.evaluate(`(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const rows = [
+      { at: nav.requestStart, end: nav.responseEnd, what: 'document ' + new URL(nav.name).pathname, cached: false },
+      { at: nav.domInteractive, end: nav.domContentLoadedEventEnd, what: 'DOM interactive → DOMContentLoaded done', cached: false },
+    ];
+    for (const e of performance.getEntriesByType('resource')) {
+      const url = new URL(e.name);
+      rows.push({ at: e.startTime, end: e.responseEnd, what: url.pathname + url.search, cached: e.transferSize === 0 && e.decodedBodySize > 0 });
+    }
+    for (const m of performance.getEntriesByType('mark')) rows.push({ at: m.startTime, end: m.startTime, what: 'mark ' + m.name, cached: false });
+    return rows.sort((a, b) => a.at - b.at);
+  })()`)) as { at: number; end: number; what: string; cached: boolean }[];
+  return [
+    ...entries.map((e) => `  ${e.at.toFixed(0).padStart(6)} → ${e.end.toFixed(0).padStart(6)}  ${e.cached ? 'cache ' : '      '}${e.what}`),
+    `  wall time measured by the bench (goto → ready + a frame): ${wallMs} ms`,
+  ];
+}
 
 async function main(): Promise<void> {
   const scale = argument('scale', 'city');
@@ -69,7 +100,8 @@ async function main(): Promise<void> {
       ...(session.ids.portfolioId ? [{ name: 'portfolio', account: role('school_admin'), hash: `#/portfolio?id=${session.ids.portfolioId}` }] : []),
     ];
     const only = argument('only', '');
-    const results: { name: string; times: number[]; calls: number; slowest: number[]; api: number[]; nodeCpu: number; pgCpu: number; slowestUrl: string }[] = [];
+    const showTimeline = process.argv.includes('--timeline');
+    const results: { name: string; times: number[]; calls: number; slowest: number[]; api: number[]; nodeCpu: number; pgCpu: number; slowestUrl: string; timeline: string[] }[] = [];
     for (const target of pages.filter((p) => p.name.includes(only))) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
       const page = await context.newPage();
@@ -79,7 +111,8 @@ async function main(): Promise<void> {
       const api: number[] = [];
       let calls = 0;
       let slowestUrl = '';
-      let cpuStart = { node: 0, pg: 0 };
+      let timeline: string[] = [];
+      let cpuStart = { node: 0, pg: new Map<number, number>() };
       for (let run = 0; run <= runs; run += 1) {
         await page.goto('about:blank');
         if (run === 1) cpuStart = { node: process.cpuUsage().user + process.cpuUsage().system, pg: processCpuSeconds(await session.backendPids()) };
@@ -99,10 +132,11 @@ async function main(): Promise<void> {
           slowest.push(longest.server);
           slowestUrl = longest.url;
           api.push(entries.reduce((sum, e) => sum + e.server, 0));
+          if (showTimeline && run === runs) timeline = await pageTimeline(page, Date.now() - started);
         }
       }
       const cpuEnd = { node: process.cpuUsage().user + process.cpuUsage().system, pg: processCpuSeconds(await session.backendPids()) };
-      results.push({ name: target.name, times, calls, slowest, api, slowestUrl, nodeCpu: (cpuEnd.node - cpuStart.node) / 1e6 / runs, pgCpu: (cpuEnd.pg - cpuStart.pg) / runs });
+      results.push({ name: target.name, times, calls, slowest, api, slowestUrl, timeline, nodeCpu: (cpuEnd.node - cpuStart.node) / 1e6 / runs, pgCpu: cpuSpent(cpuStart.pg, cpuEnd.pg) / runs });
       await context.close();
     }
     process.stdout.write(`bench:ui — scale ${scale}: ${session.counts.schools} schools, ${session.counts.students} students, ${session.counts.termRecords} term records; ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
@@ -116,6 +150,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`\nslowest API call per page (last run):\n`);
     for (const r of results) process.stdout.write(`  ${r.name.padEnd(30)} ${r.slowestUrl}\n`);
+    if (showTimeline) for (const r of results) process.stdout.write(`\ntimeline of the last load: ${r.name} (ms from navigation start)\n${r.timeline.join('\n')}\n`);
   } finally {
     await browser.close();
     await session.close();

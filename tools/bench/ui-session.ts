@@ -2,8 +2,9 @@
  * A running Wuyu with the demo city and a few analyses, for the UI benchmark and the screenshots
  * (`npm run bench:ui`, `npm run screenshots`; docs/web-ui.md).
  *
- * Data: `data/ui-demo/` (git-ignored; `--fresh` starts over) holds an embedded PostgreSQL — or,
- * with DATABASE_URL, the database `wuyu_ui_demo_<scale>` (or `WUYU_UI_DATABASE`) on that server. An empty database gets the demo
+ * Data: `data/ui-demo-<scale>/` (git-ignored; `--fresh` starts over) holds an embedded PostgreSQL — or,
+ * with DATABASE_URL, the database `wuyu_ui_demo_<scale>` (or `WUYU_UI_DATABASE`) on that server, its
+ * accounts and evidence files in `data/ui-demo-<scale>-<database>/`. An empty database gets the demo
  * city (`wuyu demo:load --seed 8 --scale <scale>`, its accounts in demo-accounts.txt), then, as
  * demo.city through the API: value-added studies of 数学 for each school year (ols + multilevel),
  * one of 语文, and a growth run of 数学; a portfolio compiled for the demo student.
@@ -134,12 +135,14 @@ async function prepareAnalyses(api: Api, dataSource: DataSource, accounts: Map<s
 
 export async function openUiSession(options: { scale: string; fresh: boolean }): Promise<UiSession> {
   const root = findProjectRoot();
-  const dataDir = path.join(root, 'data', `ui-demo-${options.scale}`);
+  // With DATABASE_URL the demo's accounts and evidence files belong to that database, not to the embedded one.
+  const external = process.env.DATABASE_URL ? (process.env.WUYU_UI_DATABASE ?? `wuyu_ui_demo_${options.scale}`) : null;
+  const dataDir = path.join(root, 'data', external ? `ui-demo-${options.scale}-${external}` : `ui-demo-${options.scale}`);
   if (options.fresh) fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(dataDir, { recursive: true });
   const config = ensureAuthSecret(loadConfig({ ...process.env, WUYU_DATA_DIR: dataDir, LOG_LEVEL: 'silent', WUYU_DEMO: 'off' }));
   const runtime = await openDatabaseRuntime(config);
-  const url = runtime.embedded ? runtime.url : await ensureDatabase(runtime.url, process.env.WUYU_UI_DATABASE ?? `wuyu_ui_demo_${options.scale}`);
+  const url = runtime.embedded ? runtime.url : await ensureDatabase(runtime.url, external ?? `wuyu_ui_demo_${options.scale}`);
   const dataSource = createDataSource(url, { poolSize: 10 });
   await dataSource.initialize();
   await migrate(dataSource);
@@ -154,6 +157,9 @@ export async function openUiSession(options: { scale: string; fresh: boolean }):
     });
     if (result.status !== 0) throw new Error('demo:load failed (is the demo city on this branch? npm run wuyu -- demo:load --help)');
     log(`  loaded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }
+  if (!fs.existsSync(accountsFile)) {
+    throw new Error(`${accountsFile} is missing but the database already has users: drop the database ${external ?? ''} (or remove ${dataDir}) and run again to reload the demo city`);
   }
   const accounts = readAccounts(accountsFile);
   const app: INestApplication = await createApp(config, dataSource, new JsonLogger('error'));
