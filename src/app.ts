@@ -76,14 +76,14 @@ export async function createApp(config: AppConfig, dataSource: DataSource, logge
 }
 
 /**
- * The web UI (docs/web-ui.md) from the same process, outside /api: the browser modules built by
- * `npm run build` into dist/web, ECharts among them. Public files only — every
- * datum comes from /api with the user's token.
+ * The web UI (docs/web-ui.md) from the same process, outside /api: built by `npm run build` into
+ * dist/web (tools/web/build-web.js, ADR 0924). Its scripts and style sheet are under /assets/ with a
+ * digest of their content in the name, so browsers keep them for a year without asking again;
+ * index.html, which names them, is revalidated on every load. Public files only — every datum
+ * comes from /api with the user's token.
  */
 function serveWebUi(app: NestExpressApplication): void {
   const root = findProjectRoot();
-  // Built by tools/web/build-web.js from web/vendor/echarts.js (ADR 0923); cached for a day.
-  const echarts = path.join(root, 'dist', 'web', 'vendor', 'echarts.min.js');
-  app.use('/vendor/echarts.min.js', (_request: unknown, response: { sendFile(file: string, options: object): void }) => response.sendFile(echarts, { maxAge: '1d' }));
+  app.useStaticAssets(path.join(root, 'dist', 'web', 'assets'), { prefix: '/assets/', maxAge: '365d', immutable: true, index: false, fallthrough: true });
   app.useStaticAssets(path.join(root, 'dist', 'web'), { index: 'index.html', maxAge: 0, fallthrough: true });
 }

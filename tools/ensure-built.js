@@ -22,7 +22,7 @@ function newestMtime(dir) {
 }
 
 const sources = Math.max(
-  ...['src', 'migrations', 'tools/bench', 'web'].map((d) => newestMtime(path.join(root, d))),
+  ...['src', 'migrations', 'tools/bench', 'tools/web', 'web'].map((d) => newestMtime(path.join(root, d))),
   ...['tsconfig.json', 'tsconfig.build.json', 'package.json'].map((f) => fs.statSync(path.join(root, f)).mtimeMs),
 );
 const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;

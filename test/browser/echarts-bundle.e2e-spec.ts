@@ -7,7 +7,8 @@ declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- inside page.evaluate
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const BUNDLE = path.join(ROOT, 'dist', 'web', 'vendor', 'echarts.min.js');
+/** Built by tools/web/build-web.js under a name with its digest (ADR 0924); the manifest names it. */
+const BUNDLE = path.join(ROOT, 'dist', 'web', JSON.parse(fs.readFileSync(path.join(ROOT, 'dist', 'web', 'assets', 'manifest.json'), 'utf8'))['echarts.js']);
 const PAGES = path.join(ROOT, 'web', 'src', 'pages');
 
 /** Every series type ECharts has: a page that names one of these uses that chart. */
@@ -17,7 +18,7 @@ const ECHARTS_COMPONENTS = ['dataZoom', 'visualMap', 'toolbox', 'brush', 'timeli
 
 /**
  * ADR 0923: the web UI loads an ECharts bundle holding only the charts and components its pages
- * use (web/vendor/echarts.js, built into dist/web/vendor/echarts.min.js). This reads the pages'
+ * use (web/vendor/echarts.js, built into dist/web/assets/echarts-<digest>.js). This reads the pages'
  * sources for every series type and component they name, and checks in Chromium that the bundle
  * draws each of them — so a page that starts using a new chart type fails here until the bundle
  * has it, rather than showing an empty chart.

@@ -1,7 +1,8 @@
+import * as crypto from 'node:crypto';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { type AuthedClient, signedInAs } from '../helpers/auth';
-import { downloadBy, launchBrowser, listen, open, signIn } from '../helpers/browser';
+import { downloadBy, launchBrowser, listen, open, signIn, waitReady } from '../helpers/browser';
 import { studentNumber, withWrongCheckDigit } from '../helpers/roster-builders';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { seedUiWorld, type UiWorld } from '../helpers/ui-fixture';
@@ -11,6 +12,7 @@ declare const document: any; // eslint-disable-line @typescript-eslint/no-explic
 declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 declare const location: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 declare const sessionStorage: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const performance: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
  * The web UI in a real browser (Debian's Chromium through playwright-core) against the real app
@@ -74,12 +76,67 @@ describe('web UI in the browser', () => {
     await t?.close();
   });
 
-  it('serves the app and ECharts outside /api, with the security headers', async () => {
+  it('serves the app and ECharts outside /api, with the security headers; the bundles under names that change with their content, kept for a year (ADR 0924)', async () => {
     const index = await t.http.get('/').expect(200);
-    expect(index.text).toContain('<script type="module" src="/main.js">');
     expect(index.headers['content-security-policy']).toContain("script-src 'self'");
-    await t.http.get('/vendor/echarts.min.js').expect(200).expect('content-type', /javascript/);
-    await t.http.get('/main.js').expect(200).expect('content-type', /javascript/);
+    expect(index.headers['cache-control']).toBe('public, max-age=0');
+    const app = /<script type="module" src="(\/assets\/app-[0-9a-f]{12}\.js)"><\/script>/.exec(index.text)?.[1];
+    const echarts = /<script src="(\/assets\/echarts-[0-9a-f]{12}\.js)" defer><\/script>/.exec(index.text)?.[1];
+    const css = /<link rel="stylesheet" href="(\/assets\/app-[0-9a-f]{12}\.css)">/.exec(index.text)?.[1];
+    expect([app, echarts, css].every(Boolean)).toBe(true);
+    for (const url of [app!, echarts!]) {
+      const response = await t.http.get(url).expect(200).expect('content-type', /javascript/);
+      expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      // The name is the content's digest: a rebuild with other code gets another name.
+      expect(url).toContain(crypto.createHash('sha256').update(response.text.replace(/\/\/# sourceMappingURL=\S+\n$/, '')).digest('hex').slice(0, 12));
+    }
+    await t.http.get(css!).expect(200).expect('content-type', /css/);
+    await t.http.get(`${app!}.map`).expect(200);
+    // One module: the pages are in the bundle, not fetched one by one.
+    await t.http.get('/main.js').expect(404);
+    await t.http.get('/assets/app-000000000000.js').expect(404);
+  });
+
+  it('a full load asks for /api/users/me once, started by index.html before the scripts run; with an expired token the page refreshes it and still renders (ADR 0924)', async () => {
+    await signIn(page, baseUrl, t.admin.user.username);
+    const calls: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/assets/')) calls.push(url.pathname);
+    });
+    await page.goto('about:blank');
+    await page.goto(`${baseUrl}/#/audit`);
+    await waitReady(page);
+    expect(calls.filter((c) => c === '/api/users/me')).toHaveLength(1);
+    // The early request is made before the app bundle has run: it is the first API call; the
+    // bundles and the style sheet came from the browser's cache (nothing transferred, not even a 304).
+    expect(calls.find((c) => c.startsWith('/api/'))).toBe('/api/users/me');
+    const assets = (await page.evaluate(() =>
+      performance.getEntriesByType('resource').filter((e: { name: string }) => new URL(e.name).pathname.startsWith('/assets/')).map((e: { name: string; transferSize: number }) => ({ path: new URL(e.name).pathname, transferred: e.transferSize })),
+    )) as { path: string; transferred: number }[];
+    expect(assets.map((a) => a.path).sort()).toEqual(calls.filter((c) => c.startsWith('/assets/')).sort());
+    expect(assets).toHaveLength(3);
+    const [meStarted, renderStarted] = (await page.evaluate(() => [
+      performance.getEntriesByType('resource').find((e: { name: string }) => new URL(e.name).pathname === '/api/users/me').startTime,
+      performance.getEntriesByName('wuyu:render')[0].startTime,
+    ])) as [number, number];
+    expect(meStarted).toBeLessThan(renderStarted);
+    expect(assets.every((a) => a.transferred === 0)).toBe(true);
+    expect(await page.getAttribute('header .who', 'data-user')).toBe(t.admin.user.username);
+
+    // An access token the service no longer accepts: the early answer is a 401, so the app asks
+    // again through the refresh path and the page renders as the same user.
+    await page.evaluate(() => {
+      const stored = JSON.parse(sessionStorage.getItem('wuyu.tokens')!);
+      sessionStorage.setItem('wuyu.tokens', JSON.stringify({ ...stored, accessToken: 'expired.not.valid' }));
+    });
+    calls.length = 0;
+    await page.goto('about:blank');
+    await page.goto(`${baseUrl}/#/audit`);
+    await waitReady(page);
+    expect(await page.getAttribute('header .who', 'data-user')).toBe(t.admin.user.username);
+    expect(calls.filter((c) => c === '/api/users/me')).toHaveLength(3); // early (401), the app's (401), after the refresh (200)
+    expect(calls.filter((c) => c === '/api/auth/refresh')).toHaveLength(1);
   });
 
   it('the city administrator sees every school in the overview: one point and one 95% interval each, from the stored rows', async () => {

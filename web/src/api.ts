@@ -144,8 +144,28 @@ export async function download(path: string, body: unknown, fallbackName: string
 
 let meCache: Promise<Me> | null = null;
 
+declare global {
+  interface Window {
+    /** The request for /api/users/me that index.html starts before the scripts load (ADR 0924). */
+    wuyuMe?: Promise<Response>;
+  }
+}
+
+/** The early answer to /api/users/me, once; null when there is none or it is not a success (then ask again, with refresh). */
+async function earlyMe(): Promise<Me | null> {
+  const early = window.wuyuMe;
+  window.wuyuMe = undefined;
+  if (!early) return null;
+  try {
+    const response = await early;
+    return response.ok ? ((await response.json()) as Me) : null;
+  } catch {
+    return null;
+  }
+}
+
 export function me(): Promise<Me> {
-  meCache ??= get<Me>('/api/users/me').catch((error: unknown) => {
+  meCache ??= (async () => (await earlyMe()) ?? (await get<Me>('/api/users/me')))().catch((error: unknown) => {
     meCache = null;
     throw error;
   });

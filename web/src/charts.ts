@@ -1,4 +1,4 @@
-/** ECharts (loaded as /vendor/echarts.min.js) with PNG and SVG downloads of every chart. */
+/** ECharts (the bundle of web/vendor/echarts.js, loaded by index.html before the app) with PNG and SVG downloads of every chart. */
 import type * as EC from 'echarts';
 import { download } from './api.js';
 import { errorBox, h } from './dom.js';

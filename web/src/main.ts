@@ -82,6 +82,7 @@ function loginPage(): void {
 
 async function render(): Promise<void> {
   const ticket = ++renderCount;
+  performance.mark('wuyu:render');
   disposeCharts();
   document.documentElement.lang = lang() === 'zh' ? 'zh-CN' : 'en';
   document.title = `${t('appName')}`;
@@ -133,6 +134,7 @@ async function render(): Promise<void> {
   }
   if (ticket !== renderCount) return;
   main.setAttribute('data-state', 'ready');
+  performance.mark('wuyu:ready'); // for bench:ui --timeline
 }
 
 window.addEventListener('hashchange', () => void render());
