@@ -10,6 +10,17 @@ import { createTestDatabase, type TestDatabase } from '../helpers/test-database'
 
 const YEAR = '2024-2025';
 
+/** Undoes the applied migrations, newest first, down to and including `name`. */
+async function undoMigrationsThrough(dataSource: DataSource, name: string): Promise<void> {
+  const applied = ((await dataSource.query(`SELECT name FROM schema_migrations ORDER BY id DESC`)) as { name: string }[]).map((row) => row.name);
+  expect(applied).toContain(name);
+  for (const undone of applied.slice(0, applied.indexOf(name) + 1)) {
+    await dataSource.undoLastMigration({ transaction: 'each' });
+    const [last] = (await dataSource.query(`SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1`)) as { name: string }[];
+    expect(last.name).not.toBe(undone);
+  }
+}
+
 /**
  * ADR 0922: the fitness reads' freshness is noted on the write side. Statement triggers note the
  * school × term of every fitness record inserted, updated or deleted (for the stored results),
@@ -175,9 +186,7 @@ describe('fitness results: change notes written by the term_records triggers (AD
       expect(await notes(fresh.dataSource)).toEqual([]);
 
       // Before this migration: school B's record changes (its watermark goes stale), A's does not.
-      const [last] = (await fresh.dataSource.query(`SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1`)) as { name: string }[];
-      expect(last.name).toBe('WriteSideFitnessFreshness1795965692398');
-      await fresh.dataSource.undoLastMigration({ transaction: 'each' });
+      await undoMigrationsThrough(fresh.dataSource, 'WriteSideFitnessFreshness1795965692398');
       expect(await fresh.dataSource.query(`SELECT to_regclass('public.fitness_source_changes') AS t`)).toEqual([{ t: null }]);
       await fresh.dataSource.query(`UPDATE term_records SET numeric_value = 152, updated_at = now() WHERE student_id = $1`, [other.students.outside]);
       await fresh.dataSource.runMigrations({ transaction: 'each' });
@@ -329,3 +338,141 @@ describe('fitness results: change notes written by the term_records triggers (AD
     });
   });
 });
+
+/**
+ * ADR 0925: a student's year result is scored with the grade of their latest enrolment of the year
+ * and their sex code, and stores that school, class, grade and sex. A correction to either notes
+ * a recompute of the school × term of the student's fitness records, in the writer's transaction;
+ * a roster change that leaves every latest enrolment where it was notes nothing.
+ */
+describe('fitness results follow roster corrections (ADR 0925)', () => {
+  let db: TestDatabase;
+  let world: RecordWorld;
+  let service: FitnessResultsService;
+  let height = '';
+  let classJ2 = '';
+
+  const notes = async () =>
+    ((await db.dataSource.query(`SELECT DISTINCT school_id, term_id FROM fitness_source_changes`)) as { school_id: string; term_id: string }[])
+      .map((row) => `${row.school_id === world.schoolA ? 'A' : row.school_id === world.schoolB ? 'B' : row.school_id}/${row.term_id === world.term1 ? 'term1' : row.term_id === world.term2 ? 'term2' : row.term_id}`)
+      .sort();
+  const stored = async (student: string) => {
+    const [row] = (await db.dataSource.query(`SELECT school_id, class_id, grade_code, sex, status FROM fitness_results WHERE student_id = $1 AND school_year = $2`, [student, YEAR])) as {
+      school_id: string;
+      class_id: string | null;
+      grade_code: string | null;
+      sex: string | null;
+      status: string;
+    }[];
+    return row ? { school: row.school_id === world.schoolA ? 'A' : row.school_id === world.schoolB ? 'B' : row.school_id, class: row.class_id, grade: row.grade_code, sex: row.sex } : null;
+  };
+  const measure = (student: string, school: string, term: string, value: number) =>
+    db.dataSource.query(`INSERT INTO term_records (school_id, student_id, term_id, indicator_id, numeric_value, source) VALUES ($1, $2, $3, $4, $5, 'system')`, [school, student, term, height, value]);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    world = await createRecordWorld(db.dataSource);
+    [{ id: height }] = (await db.dataSource.query(`SELECT id FROM indicators WHERE code = 'physical.fitness.height_cm'`)) as { id: string }[];
+    [{ id: classJ2 }] = (await db.dataSource.query(`INSERT INTO school_classes (school_id, school_year, grade_code, name) VALUES ($1, $2, 'J2', '3班') RETURNING id`, [world.schoolA, YEAR])) as { id: string }[];
+    service = new FitnessResultsService(db.dataSource);
+    await measure(world.students.s1, world.schoolA, world.term1, 150);
+    await measure(world.students.s2, world.schoolA, world.term1, 148);
+    await service.ensureFresh([YEAR]);
+    expect(await notes()).toEqual([]);
+  });
+  afterAll(() => db.drop());
+
+  it('a corrected sex code notes the student’s records, and the next read stores the result with the new sex', async () => {
+    expect(await stored(world.students.s2)).toMatchObject({ sex: 'F', class: world.classA, grade: 'J1' });
+    await db.dataSource.query(`UPDATE students SET sex_code = '1' WHERE id = $1`, [world.students.s2]);
+    expect(await notes()).toEqual(['A/term1']);
+    await service.ensureFresh([YEAR]);
+    expect(await notes()).toEqual([]);
+    expect(await stored(world.students.s2)).toMatchObject({ sex: 'M' });
+    // Not a field the score depends on, and a student without fitness records: nothing noted.
+    await db.dataSource.query(`UPDATE students SET name = '王芳芳' WHERE id = $1`, [world.students.s2]);
+    await db.dataSource.query(`UPDATE students SET sex_code = '1' WHERE id = $1`, [world.students.s3]);
+    expect(await notes()).toEqual([]);
+  });
+
+  it('the second term’s enrolment in the same class notes nothing; a move to another class re-files the result under its class and grade; undoing it moves it back', async () => {
+    await db.dataSource.query(`INSERT INTO enrolments (student_id, class_id, term_id, school_id) VALUES ($1, $2, $3, $4)`, [world.students.s1, world.classA, world.term2, world.schoolA]);
+    expect(await notes()).toEqual([]);
+
+    await db.dataSource.query(`UPDATE enrolments SET class_id = $1 WHERE student_id = $2 AND term_id = $3`, [classJ2, world.students.s1, world.term2]);
+    expect(await notes()).toEqual(['A/term1']);
+    await service.ensureFresh([YEAR]);
+    expect(await stored(world.students.s1)).toMatchObject({ school: 'A', class: classJ2, grade: 'J2' });
+
+    // A correction of the earlier term: the latest enrolment (term 2) is unchanged, nothing noted.
+    await db.dataSource.query(`UPDATE enrolments SET class_id = $1 WHERE student_id = $2 AND term_id = $3`, [classJ2, world.students.s1, world.term1]);
+    await db.dataSource.query(`UPDATE enrolments SET class_id = $1 WHERE student_id = $2 AND term_id = $3`, [world.classA, world.students.s1, world.term1]);
+    // Rewriting a row with its own values: nothing noted.
+    await db.dataSource.query(`UPDATE enrolments SET class_id = class_id, school_id = school_id`);
+    expect(await notes()).toEqual([]);
+
+    await db.dataSource.query(`DELETE FROM enrolments WHERE student_id = $1 AND term_id = $2`, [world.students.s1, world.term2]);
+    expect(await notes()).toEqual(['A/term1']);
+    await service.ensureFresh([YEAR]);
+    expect(await stored(world.students.s1)).toMatchObject({ school: 'A', class: world.classA, grade: 'J1' });
+  });
+
+  it('a student measured before they were on the roster is scored once enrolled, even when both terms’ enrolments come in one statement', async () => {
+    const [{ id: late }] = (await db.dataSource.query(`INSERT INTO students (student_number, name, sex_code, birth_date, ethnicity_code, school_id) VALUES ('G150302201201010099', '晚到', '2', '2012-01-01', '01', $1) RETURNING id`, [world.schoolA])) as { id: string }[];
+    await measure(late, world.schoolA, world.term2, 149);
+    await service.ensureFresh([YEAR]);
+    expect(await stored(late)).toMatchObject({ class: null, grade: null });
+
+    await db.dataSource.query(`INSERT INTO enrolments (student_id, class_id, term_id, school_id) VALUES ($1, $2, $3, $4), ($1, $2, $5, $4)`, [late, world.classA, world.term1, world.schoolA, world.term2]);
+    expect(await notes()).toEqual(['A/term2']);
+    await service.ensureFresh([YEAR]);
+    expect(await stored(late)).toMatchObject({ class: world.classA, grade: 'J1', sex: 'F' });
+  });
+
+  it('a move to another school mid-year re-files the result at the new school', async () => {
+    const [{ id: classB }] = (await db.dataSource.query(`SELECT class_id AS id FROM enrolments WHERE student_id = $1`, [world.students.outside])) as { id: string }[];
+    await db.dataSource.query(`INSERT INTO enrolments (student_id, class_id, term_id, school_id) VALUES ($1, $2, $3, $4)`, [world.students.s2, classB, world.term2, world.schoolB]);
+    expect(await notes()).toEqual(['A/term1']); // where the student's records are
+    await service.ensureFresh([YEAR]);
+    expect(await stored(world.students.s2)).toMatchObject({ school: 'B', class: classB });
+  });
+
+  it('a sex code changed in the same transaction as the student’s records is recomputed once, with both', async () => {
+    await db.dataSource.transaction(async (manager) => {
+      await manager.query(`UPDATE students SET sex_code = '2' WHERE id = $1`, [world.students.s1]);
+      await manager.query(`UPDATE term_records SET numeric_value = 151, updated_at = now() WHERE student_id = $1 AND indicator_id = $2`, [world.students.s1, height]);
+    });
+    expect(await notes()).toEqual(['A/term1']);
+    await service.ensureFresh([YEAR]);
+    const [row] = (await db.dataSource.query(`SELECT sex, measurements->>'height_cm' AS height FROM fitness_results WHERE student_id = $1`, [world.students.s1])) as { sex: string; height: string }[];
+    expect(row).toEqual({ sex: 'F', height: '151' });
+  });
+
+  it('the migration notes the results that disagree with the roster as it is (corrections made before it), and nothing else', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const other = await createRecordWorld(fresh.dataSource);
+      const [{ id: h }] = (await fresh.dataSource.query(`SELECT id FROM indicators WHERE code = 'physical.fitness.height_cm'`)) as { id: string }[];
+      await fresh.dataSource.query(`INSERT INTO term_records (school_id, student_id, term_id, indicator_id, numeric_value, source) VALUES ($1, $2, $3, $4, 150, 'system'), ($1, $5, $3, $4, 151, 'system'), ($6, $7, $3, $4, 152, 'system')`, [
+        other.schoolA, other.students.s1, other.term1, h, other.students.s2, other.schoolB, other.students.outside,
+      ]);
+      await new FitnessResultsService(fresh.dataSource).recompute(YEAR, null);
+
+      await undoMigrationsThrough(fresh.dataSource, 'FitnessResultsFollowTheRoster1795972000000');
+      // Corrections while the triggers were not there: s2's sex (school A), outside's class (school B, same class again: no change).
+      await fresh.dataSource.query(`UPDATE students SET sex_code = '1' WHERE id = $1`, [other.students.s2]);
+      await fresh.dataSource.query(`UPDATE enrolments SET class_id = class_id WHERE student_id = $1`, [other.students.outside]);
+      await fresh.dataSource.query(`DELETE FROM fitness_source_changes`);
+      await fresh.dataSource.runMigrations({ transaction: 'each' });
+
+      const noted = (await fresh.dataSource.query(`SELECT DISTINCT school_id, term_id FROM fitness_source_changes`)) as { school_id: string; term_id: string }[];
+      expect(noted).toEqual([{ school_id: other.schoolA, term_id: other.term1 }]);
+      await new FitnessResultsService(fresh.dataSource).ensureFresh([YEAR]);
+      const [row] = (await fresh.dataSource.query(`SELECT sex FROM fitness_results WHERE student_id = $1`, [other.students.s2])) as { sex: string }[];
+      expect(row.sex).toBe('M');
+    } finally {
+      await fresh.drop();
+    }
+  });
+});
+

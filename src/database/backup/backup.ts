@@ -29,6 +29,9 @@ export const BACKUP_FORMAT = 'wuyu-backup/1';
 const FITNESS_NOTE_TRIGGERS: readonly (readonly [string, string])[] = [
   ...['term_records', 'enrolments', 'fitness_results'].flatMap((table) => ['inserted', 'updated', 'deleted'].map((event) => [table, `${table}_fitness_notes_${event}`] as const)),
   ['students', 'students_fitness_notes_updated'],
+  // ADR 0925: roster corrections note a recompute of the students' fitness results.
+  ...['inserted', 'updated', 'deleted'].map((event) => ['enrolments', `enrolments_fitness_source_notes_${event}`] as const),
+  ['students', 'students_fitness_source_notes_updated'],
 ];
 
 /** Tables the migrations fill with reference rows: a restore target may hold exactly those (replaced by the backup's). */

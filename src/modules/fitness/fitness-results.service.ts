@@ -368,7 +368,8 @@ export class FitnessResultsService {
 
   /**
    * Recomputes every school × year with a change note (fitness records inserted, updated or
-   * deleted since its results were computed: the term_records triggers, ADR 0922) or whose
+   * deleted since its results were computed: the term_records triggers, ADR 0922; a roster
+   * correction of a student with records: the enrolments and students triggers, ADR 0925) or whose
    * results were scored with other tables. Runs before every read, so results are never older
    * than the raw data (ADR 0501); the check reads only the notes and the result sets, never the
    * records.
