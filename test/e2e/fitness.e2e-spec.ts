@@ -51,7 +51,7 @@ describe('fitness service: stored results, aggregates vs targets, myopia (e2e)',
 
   async function importFile(kind: string, lines: string[]) {
     const response = await t.admin.post(`/api/imports/${kind}`).attach('file', Buffer.from(`${lines.join('\n')}\n`, 'utf8'), `${kind}.csv`);
-    expect(response.status).toBe(201);
+    expect([response.status, response.status === 201 ? null : response.body]).toEqual([201, null]);
     return response.body;
   }
 
@@ -272,6 +272,29 @@ describe('fitness service: stored results, aggregates vs targets, myopia (e2e)',
     await schoolAdmin.get(`/api/fitness/results?studentId=${ids.A}`).expect(200);
     const events = (await audited()).slice(before);
     expect(events).toEqual([{ action: 'read.fitness', operation: `GET /api/fitness/results?studentId=${ids.A}`, target_type: 'fitness', outcome: 'success' }]);
+  });
+
+  it('a roster re-import that corrects a sex code and moves a student to another class re-scores and re-files their results, with no recompute request (ADR 0925)', async () => {
+    // The fixture stored A as a girl, but A's student number encodes a boy (sequence 701: odd).
+    expect(await resultOf('A')).toMatchObject({ sex: 'F', status: 'scored', total: 86.7 });
+    expect(await resultOf('A', '2023-2024')).toMatchObject({ sex: 'F', status: 'scored' });
+    expect(await resultOf('D')).toMatchObject({ classId: ids.C1, total: 90 });
+    await importFile('roster', [
+      '学籍号,姓名,性别,出生日期,民族,学校标识码,年级,班级,学年学期,学籍状态',
+      `${NUMBERS.A},学生A,男,2011-03-05,汉族,3115030201,八年级,1班,2024-2025-1,在读`,
+      `${NUMBERS.D},学生D,女,2011-03-05,汉族,3115030201,八年级,2班,2024-2025-1,在读`,
+    ]);
+    // A is a boy: the boys' J2 tables ask for pull-ups and the 1000 m, which A's records lack — in both years.
+    for (const year of ['2024-2025', '2023-2024']) {
+      const a = await resultOf('A', year);
+      expect(a).toMatchObject({ sex: 'M', status: 'incomplete', total: null });
+      expect(a.missing).toEqual(expect.arrayContaining(['pull_up', 'run_1000m']));
+    }
+    const [{ id: class2 }] = (await db.query(`SELECT id FROM school_classes WHERE school_id = $1 AND school_year = '2024-2025' AND grade_code = 'J2' AND name = '2班'`, [ids.S1])) as { id: string }[];
+    expect(await resultOf('D')).toMatchObject({ classId: class2, gradeCode: 'J2', total: 90, level: '优秀' });
+    const { body } = await t.admin.get(`/api/fitness/aggregates?level=class&schoolYear=2024-2025`).expect(200);
+    const class2Group = (body.groups as { unit: { id: string }; summary: { tested: number; meanTotal: number } }[]).find((g) => g.unit.id === class2);
+    expect(class2Group?.summary).toMatchObject({ tested: 1, meanTotal: 90 });
   });
 
   it('bad query parameters and bodies are 400 with a code and both messages, and nothing is written', async () => {
