@@ -5,7 +5,9 @@
  *      into the staging table, set-based checks (students, scope, terms, duplicates), one merge,
  *      COMMIT (merged chunk by chunk while the file is read, ADR 0420). BENCH_RUNS runs (default 5) on an emptied record table; best and median reported
  *      (the 2 cores are shared with other work);
- *   2. a 1,000,000-row file streamed and committed with peak RSS < 300 MB (one run).
+ *   2. a 1,000,000-row file streamed and committed with peak RSS < 300 MB (one run);
+ *   3. a 200,000-row score file as XLSX (shared strings, as Excel and WPS write them), streamed
+ *      (ADR 0430) and committed: time and peak RSS (one run; BENCH_XLSX_ROWS changes the size).
  * Each run is a child process, so its peak RSS (getrusage maxrss) is its own; it also reports the CPU
  * seconds it and its PostgreSQL backends spent (from /proc when the server is local), which say more
  * than wall time when the machine is shared.
@@ -14,12 +16,13 @@
  * else an embedded PostgreSQL in a temporary directory. Students are seeded set-based
  * (100,000 in one school, enrolled in one term); the file gives 10 subjects × 10,000 students
  * (100k) or 10 subjects × 100,000 students (1M), with names, 满分 and 2% 缺考 markers.
- * Options (environment): BENCH_RUNS (5), BENCH_SKIP_1M=1.
+ * Options (environment): BENCH_RUNS (5), BENCH_SKIP_1M=1, BENCH_XLSX_ROWS (200000; 0 skips it).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
+import ExcelJS from 'exceljs';
 import * as iconv from 'iconv-lite';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
@@ -56,6 +59,24 @@ async function writeScoreFile(file: string, rows: number): Promise<number> {
   }
   await write(chunk);
   await new Promise<void>((resolve) => out.end(resolve));
+  return fs.statSync(file).size;
+}
+
+/** Writes the same score rows as an .xlsx (exceljs' streaming writer, shared strings on, as Excel writes them). */
+async function writeScoreXlsx(file: string, rows: number): Promise<number> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true, useStyles: false });
+  const sheet = workbook.addWorksheet('成绩');
+  sheet.addRow(['学籍号', '姓名', '学年学期', '科目', '考试类型', '考试日期', '成绩', '满分']).commit();
+  const students = rows / SUBJECTS.length;
+  for (let student = 0; student < students; student += 1) {
+    for (let subject = 0; subject < SUBJECTS.length; subject += 1) {
+      const seed = (student * 31 + subject * 17) % 1000;
+      const score = seed % 50 === 0 ? '缺考' : 40 + (seed % 60) + (seed % 2) * 0.5;
+      sheet.addRow([studentNumber(student), `学生${student}`, '2024-2025-1', SUBJECTS[subject], '期末', '2025-01-15', score, 100]).commit();
+    }
+  }
+  sheet.commit();
+  await workbook.commit();
   return fs.statSync(file).size;
 }
 
@@ -191,6 +212,18 @@ async function main(): Promise<void> {
       process.stdout.write(
         `1M rows (GBK CSV, ${(size1m / 1e6).toFixed(1)} MB): ${million.seconds.toFixed(2)} s = ${Math.round(million.rows / million.seconds).toLocaleString('en')} rows/s; ` +
           `peak RSS ${million.peakRssMb.toFixed(0)} MB (target < 300 MB: ${million.peakRssMb < 300 ? 'met' : 'NOT met'}); ${cpuText(million)}; summary ${JSON.stringify(million.summary)}\n`,
+      );
+    }
+    const xlsxRows = Number(process.env.BENCH_XLSX_ROWS ?? 200_000);
+    if (xlsxRows > 0) {
+      await reset();
+      await dataSource.query('VACUUM ANALYZE term_records');
+      const fileXlsx = path.join(work, `scores-${xlsxRows}.xlsx`);
+      const sizeXlsx = await writeScoreXlsx(fileXlsx, xlsxRows);
+      const xlsx = runChild(url, fileXlsx);
+      process.stdout.write(
+        `${xlsxRows.toLocaleString('en')} rows (XLSX, ${(sizeXlsx / 1e6).toFixed(1)} MB, streamed): ${xlsx.seconds.toFixed(2)} s = ${Math.round(xlsx.rows / xlsx.seconds).toLocaleString('en')} rows/s; ` +
+          `peak RSS ${xlsx.peakRssMb.toFixed(0)} MB; ${cpuText(xlsx)}; summary ${JSON.stringify(xlsx.summary)}\n`,
       );
     }
     await dataSource.destroy();

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { decodeText, type TextEncoding } from './decode';
 import { normaliseCell } from './normalise';
@@ -248,31 +249,14 @@ function gb18030Decoder(): ChunkDecoder {
  * Opens an uploaded CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX (first worksheet) as a
  * stream of normalised rows, read 64 KiB at a time. The encoding is decided on the first 4 MiB (the whole file when
  * smaller, exactly as decodeText decides); bytes later in a larger file that do not decode in
- * that encoding end the read with ENCODING_UNDETECTED. XLSX workbooks are loaded whole
- * (exceljs), CSVs are streamed.
+ * that encoding end the read with ENCODING_UNDETECTED. XLSX workbooks are streamed too: their
+ * first sheet's rows are parsed as the zip inflates (openXlsx).
  */
 export async function openTable(source: TableSource): Promise<TableStream | ReadTableFailure> {
   const totalBytes = await sourceSize(source);
   if (totalBytes === 0) return 'EMPTY_FILE';
   const prefix = await readPrefix(source, Math.min(totalBytes, SNIFF_BYTES));
-  if (startsWith(prefix, ZIP_MAGIC)) {
-    const table = await readXlsx(Buffer.isBuffer(source) ? source : await fs.promises.readFile(source.path));
-    if (typeof table === 'string') return table;
-    const rows = table.rows;
-    return {
-      format: 'xlsx',
-      encoding: 'xlsx',
-      headers: table.headers,
-      totalBytes,
-      bytesRead: () => totalBytes,
-      rows: async function* () {
-        yield* rows;
-      },
-      batches: async function* () {
-        if (rows.length > 0) yield rows;
-      },
-    };
-  }
+  if (startsWith(prefix, ZIP_MAGIC)) return openXlsx(source, totalBytes);
   if (startsWith(prefix, OLE_MAGIC) || prefix.includes(0)) return 'UNREADABLE_FILE'; // legacy .xls or binary
 
   let encoding: TextEncoding;
@@ -404,30 +388,148 @@ function trimPartialUtf8(bytes: Buffer): Buffer {
   return bytes;
 }
 
-async function readXlsx(bytes: Buffer): Promise<Table | ReadTableFailure> {
-  // A zip bomb never reaches exceljs, which would inflate it in memory.
+/** Rows handed out per batch from an XLSX (its rows arrive one by one from the XML parser). */
+const XLSX_BATCH_ROWS = 1000;
+
+/**
+ * exceljs' streaming reader decodes each inflated chunk of XML on its own, so a Chinese character
+ * split between two chunks comes out as two replacement characters ("学生" → "学��"): found by
+ * bench:import at 200,000 rows, where the whole-workbook reader read the same file correctly.
+ * Here the shared strings and the workbook (its tab names) are decoded by Node's stream decoder,
+ * which carries a split character over to the next chunk; the sheet's XML is decoded the same way
+ * in xlsxRows.
+ */
+class Utf8WorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
+  _parseSharedStrings(entry: NodeJS.ReadableStream): unknown {
+    entry.setEncoding('utf8');
+    return (ExcelJS.stream.xlsx.WorkbookReader.prototype as unknown as { _parseSharedStrings(entry: unknown): unknown })._parseSharedStrings.call(this, entry);
+  }
+
+  _parseWorkbook(entry: NodeJS.ReadableStream): unknown {
+    entry.setEncoding('utf8');
+    return (ExcelJS.stream.xlsx.WorkbookReader.prototype as unknown as { _parseWorkbook(entry: unknown): unknown })._parseWorkbook.call(this, entry);
+  }
+}
+
+/**
+ * The rows of a workbook's first sheet in tab order (what exceljs' Workbook#worksheets[0] is),
+ * streamed: exceljs' WorkbookReader parses the XML as the zip inflates, with the shared strings and
+ * the styles (for dates) kept; a sheet stored before the shared strings is spooled by exceljs to a
+ * temporary file. `onRead` counts the compressed bytes handed to the reader (progress).
+ */
+async function* xlsxRows(bytes: Buffer, onRead: (bytes: number) => void): AsyncGenerator<{ rowNumber: number; cells: string[] }> {
+  const input = Readable.from(
+    (function* () {
+      for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
+        const chunk = bytes.subarray(offset, offset + CHUNK_BYTES);
+        onRead(chunk.length);
+        yield chunk;
+      }
+    })(),
+    { objectMode: false },
+  );
+  const reader = new Utf8WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  try {
+    for await (const sheet of reader) {
+      // workbook.xml (the tabs, in order) comes before the sheets in the files Excel and WPS write.
+      const firstTab = (reader as unknown as { model?: { sheets?: { name: string }[] } }).model?.sheets?.[0]?.name;
+      if (firstTab !== undefined && (sheet as unknown as { name: string }).name !== firstTab) continue; // left unread: exceljs drains it
+      // The sheet's XML, decoded as one stream (see Utf8WorkbookReader). exceljs never closes its
+      // XML parser, so a sheet cut short would end as if it were complete: its XML must end with
+      // the closing worksheet tag, or the read fails.
+      const parsed = sheet as unknown as { iterator: AsyncIterable<Buffer | string> };
+      let tail = '';
+      const source = parsed.iterator;
+      parsed.iterator = (async function* () {
+        const decoder = new TextDecoder('utf-8');
+        for await (const chunk of source) {
+          const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+          tail = (tail + text).slice(-256);
+          if (text !== '') yield text;
+        }
+        const rest = decoder.decode();
+        tail = (tail + rest).slice(-256);
+        if (rest !== '') yield rest;
+      })();
+      for await (const row of sheet) {
+        const cells: string[] = [];
+        for (let column = 1; column <= row.cellCount; column += 1) cells.push(xlsxCellText(row.getCell(column).value));
+        yield { rowNumber: row.number, cells };
+      }
+      if (!/<\/(?:[A-Za-z_][\w.-]*:)?worksheet>\s*$/.test(tail)) throw new Error('the worksheet XML ends before its closing tag');
+      return;
+    }
+  } finally {
+    input.destroy();
+  }
+}
+
+/**
+ * Opens an XLSX upload as a stream of its first sheet's rows. The zip is checked first: a zip
+ * bomb never reaches the XML parser (ADR 1002). The compressed file is held in memory (it is what
+ * the guard reads); the inflated XML and the rows are not.
+ */
+async function openXlsx(source: TableSource, totalBytes: number): Promise<TableStream | ReadTableFailure> {
+  const bytes = Buffer.isBuffer(source) ? source : await fs.promises.readFile(source.path);
   const inflation = await checkZipInflation(bytes);
   if (inflation === 'too-large') return 'XLSX_TOO_LARGE';
   if (inflation === 'unreadable') return 'UNREADABLE_FILE';
-  const workbook = new ExcelJS.Workbook();
+  let bytesRead = 0;
+  let lastRowNumber = 0;
+  const rows = xlsxRows(bytes, (n) => {
+    bytesRead += n;
+  });
+  let header: string[] | undefined;
   try {
-    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+    while (!header) {
+      const next = await rows.next();
+      if (next.done) return 'EMPTY_FILE';
+      lastRowNumber = next.value.rowNumber;
+      if (!isBlank(next.value.cells)) header = next.value.cells;
+    }
   } catch {
+    await rows.return(undefined).catch(() => undefined);
     return 'UNREADABLE_FILE';
   }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) return 'EMPTY_FILE';
-  const records: { rowNumber: number; cells: string[] }[] = [];
-  const width = sheet.columnCount;
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: string[] = [];
-    for (let column = 1; column <= width; column += 1) cells.push(xlsxCellText(row.getCell(column).value));
-    records.push({ rowNumber, cells });
-  });
-  const nonBlank = records.filter((record) => !isBlank(record.cells));
-  if (nonBlank.length === 0) return 'EMPTY_FILE';
-  const [first, ...rows] = nonBlank;
-  return { format: 'xlsx', encoding: 'xlsx', headers: first.cells.map(normaliseCell), rows: rows.map((row) => ({ rowNumber: row.rowNumber, cells: row.cells.map(normaliseCell) })) };
+  let finished = false;
+  async function* batches(): AsyncGenerator<readonly TableRow[]> {
+    let batch: TableRow[] = [];
+    try {
+      for (;;) {
+        let next: IteratorResult<{ rowNumber: number; cells: string[] }>;
+        try {
+          next = await rows.next();
+        } catch {
+          throw new TableReadError('UNREADABLE_FILE', lastRowNumber + 1);
+        }
+        if (next.done) break;
+        lastRowNumber = next.value.rowNumber;
+        const cells = next.value.cells;
+        for (let index = 0; index < cells.length; index += 1) cells[index] = normaliseCell(cells[index]);
+        if (isBlankNormalised(cells)) continue;
+        batch.push({ rowNumber: next.value.rowNumber, cells });
+        if (batch.length >= XLSX_BATCH_ROWS) {
+          yield batch;
+          batch = [];
+        }
+      }
+      finished = true;
+      if (batch.length > 0) yield batch;
+    } finally {
+      if (!finished) await rows.return(undefined).catch(() => undefined);
+    }
+  }
+  return {
+    format: 'xlsx',
+    encoding: 'xlsx',
+    headers: header.map(normaliseCell),
+    totalBytes,
+    bytesRead: () => (finished ? totalBytes : Math.min(bytesRead, totalBytes)),
+    batches,
+    rows: async function* () {
+      for await (const batch of batches()) yield* batch;
+    },
+  };
 }
 
 /** Reads an uploaded CSV (any supported encoding) or XLSX (first worksheet) into memory whole: the same stream, collected. */

@@ -1,10 +1,10 @@
 import * as zlib from 'node:zlib';
 
 /**
- * The most an uploaded .xlsx may inflate to. The XLSX reader (exceljs) expands the whole
- * workbook in memory, so a zip bomb — a small upload that inflates to gigabytes — is refused
- * before it gets there (ADR 1002). 256 MiB of XML is far above a real sheet of a few hundred
- * thousand rows and still loads on a small server.
+ * The most an uploaded .xlsx may inflate to. The XLSX reader streams the first sheet (ADR 0430)
+ * but still inflates every part it reads, and spools a sheet stored before the shared strings to
+ * disk, so a zip bomb — a small upload that inflates to gigabytes — is refused before it gets
+ * there (ADR 1002). 256 MiB of XML is far above a real sheet of a few hundred thousand rows.
  */
 export const XLSX_MAX_INFLATED_BYTES = 256 * 1024 * 1024;
 
