@@ -82,6 +82,9 @@ function loginPage(): void {
 
 async function render(): Promise<void> {
   const ticket = ++renderCount;
+  // Marks for bench:ui --timeline, one of each at a time (a long session would pile them up).
+  performance.clearMarks('wuyu:render');
+  performance.clearMarks('wuyu:ready');
   performance.mark('wuyu:render');
   disposeCharts();
   document.documentElement.lang = lang() === 'zh' ? 'zh-CN' : 'en';
@@ -134,7 +137,7 @@ async function render(): Promise<void> {
   }
   if (ticket !== renderCount) return;
   main.setAttribute('data-state', 'ready');
-  performance.mark('wuyu:ready'); // for bench:ui --timeline
+  performance.mark('wuyu:ready');
 }
 
 window.addEventListener('hashchange', () => void render());
