@@ -4,34 +4,24 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { normaliseCell } from './normalise';
-import { openTable, readTable, type TableReadError, type TableStream } from './read-table';
+import { openTable, readTable, type TableReadError, type TableStream, xlsxCellText } from './read-table';
 
 /**
  * XLSX uploads are streamed (ADR 0430): the first sheet's rows are parsed as the zip inflates.
  * The reference below is how they were read before — the whole workbook loaded by exceljs, the
- * first worksheet in tab order, every row padded to the sheet's width — and the stream must give
+ * first worksheet in tab order, every row padded to the sheet's width, each cell's text by the same
+ * xlsxCellText — and the stream must give
  * the same header and rows (trailing empty cells aside, which the pipeline treats as absent).
  */
 async function reference(bytes: Buffer): Promise<{ headers: string[]; rows: { rowNumber: number; cells: string[] }[] }> {
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   const sheet = workbook.worksheets[0];
-  const text = (value: ExcelJS.CellValue): string => {
-    if (value === null || value === undefined) return '';
-    if (value instanceof Date) return value.toISOString().slice(0, 10);
-    if (typeof value === 'object') {
-      if ('richText' in value) return value.richText.map((part) => part.text).join('');
-      if ('result' in value) return text(value.result as ExcelJS.CellValue);
-      if ('text' in value) return String(value.text);
-      if ('error' in value) return '';
-    }
-    return String(value);
-  };
   const records: { rowNumber: number; cells: string[] }[] = [];
   const width = sheet.columnCount; // computed over the whole sheet on every call
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: string[] = [];
-    for (let column = 1; column <= width; column += 1) cells.push(normaliseCell(text(row.getCell(column).value)));
+    for (let column = 1; column <= width; column += 1) cells.push(normaliseCell(xlsxCellText(row.getCell(column).value)));
     records.push({ rowNumber, cells });
   });
   const nonBlank = records.filter((record) => record.cells.some((cell) => cell !== ''));

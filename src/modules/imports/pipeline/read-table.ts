@@ -173,7 +173,8 @@ export function parseCsv(text: string): { rowNumber: number; cells: string[] }[]
   return records;
 }
 
-function xlsxCellText(value: ExcelJS.CellValue): string {
+/** The text of an XLSX cell as the pipeline sees it (dates as YYYY-MM-DD, formulas by their result, errors empty). */
+export function xlsxCellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   if (typeof value === 'object') {
