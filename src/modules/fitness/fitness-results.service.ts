@@ -262,7 +262,7 @@ export class FitnessResultsService {
 
   /**
    * Recomputes the year's results of the students with fitness records at these schools (every
-   * school when null), replacing what was stored, and records the watermark of the raw data.
+   * school when null), replacing what was stored, and records which schools were computed with which tables.
    */
   async recompute(schoolYear: string, schoolIds: readonly string[] | null): Promise<RecomputeSummary> {
     checkSchoolYear(schoolYear);
@@ -280,14 +280,6 @@ export class FitnessResultsService {
       );
       await manager.query(`DELETE FROM fitness_result_sets WHERE school_year = $1 ${schoolIds === null ? '' : 'AND school_id = ANY($2::uuid[])'}`, params);
       const inYear = `r.term_id = ANY($${params.push(yearTerms)}::uuid[])`;
-      await manager.query(
-        `INSERT INTO fitness_result_sets (school_id, school_year, source_count, source_updated_at, standard_version, computed_at)
-         SELECT r.school_id, $1::varchar, count(*)::int, max(r.updated_at), $${params.length + 1}::varchar, now()
-         FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id
-         WHERE t.school_year = $1::varchar AND ${inYear} AND i.code LIKE ${FITNESS_CODE_LIKE} ${atSchools}
-         GROUP BY r.school_id`,
-        [...params, FITNESS_STANDARD_VERSION],
-      );
       const students = schoolIds === null ? '' : `AND r.student_id IN (SELECT r.student_id FROM term_records r JOIN terms t ON t.id = r.term_id JOIN indicators i ON i.id = r.indicator_id WHERE t.school_year = $1 AND ${inYear} AND i.code LIKE ${FITNESS_CODE_LIKE} ${atSchools})`;
       // Replace what was stored: the year's results of these students and of these schools (all of the year's when null).
       await manager.query(
@@ -308,11 +300,15 @@ export class FitnessResultsService {
       );
       const counts: Record<FitnessResultStatus, number> = { scored: 0, incomplete: 0, exempt: 0, deferred: 0 };
       const resultSchools = new Set<string>();
+      // The schools whose records were read (of those asked for): their result sets are written below.
+      const recordSchools = new Set<string>();
+      const asked = schoolIds === null ? null : new Set(schoolIds);
       let results = 0;
       let carried: RawRecord[] = [];
       for (;;) {
         const fetched = (await manager.query(`FETCH ${this.fetchSize} FROM ${cursor}`)) as RawRecord[];
         const last = fetched.length < this.fetchSize;
+        for (const record of fetched) if (asked === null || asked.has(record.school_id)) recordSchools.add(record.school_id);
         const records = carried.concat(fetched);
         // The last student of a full batch may go on in the next one: keep their records for it.
         let end = records.length;
@@ -328,6 +324,10 @@ export class FitnessResultsService {
         if (last) break;
       }
       await manager.query(`CLOSE ${cursor}`);
+      await manager.query(
+        `INSERT INTO fitness_result_sets (school_id, school_year, standard_version, computed_at) SELECT unnest($1::uuid[]), $2, $3, now()`,
+        [[...recordSchools], schoolYear, FITNESS_STANDARD_VERSION],
+      );
       return {
         schoolYear,
         schools: schoolIds === null ? resultSchools.size : schoolIds.length,

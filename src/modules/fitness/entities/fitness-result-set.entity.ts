@@ -1,11 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * One school × school year's stored fitness results: the tables version they were scored with
- * (another version makes them stale) and, for the record, the raw fitness records (their count
- * and latest updated_at) they were computed from. Staleness after a change to the records is
- * found from the change notes the writes leave (fitness_source_changes, ADR 0922), no longer by
- * comparing this watermark with the records on every read (ADR 0501).
+ * One school × school year whose fitness results are stored: the tables version they were scored
+ * with (another version makes them stale) and when. Staleness after a change to the records or
+ * the roster is found from the change notes the writes leave (fitness_source_changes, ADR 0922 and
+ * 0925); the watermark of the records that ADR 0501 compared on every read is gone (migration
+ * DropFitnessResultSetWatermark).
  */
 @Entity({ name: 'fitness_result_sets' })
 export class FitnessResultSet {
@@ -14,12 +14,6 @@ export class FitnessResultSet {
 
   @PrimaryColumn({ type: 'varchar', length: 9 })
   schoolYear: string;
-
-  @Column({ type: 'integer' })
-  sourceCount: number;
-
-  @Column({ type: 'timestamptz', nullable: true })
-  sourceUpdatedAt: Date | null;
 
   @Column({ type: 'varchar', length: 80 })
   standardVersion: string;
