@@ -19,6 +19,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   the rows it removed. Adding the second term's enrolment in the same class — the usual roster
  *   import — notes nothing, so a bulk import pays two small index reads per student and year.
  *
+ * - `school_classes`: a changed grade code — every student enrolled in the class (an operator's
+ *   correction; the roster import never changes a class's grade, which identifies the class).
+ *
  * The existing data: every school × term of the fitness records of students whose stored result
  * disagrees with the roster now (another class or school than their latest enrolment of the year,
  * or another sex) is noted, so results left stale by earlier corrections are recomputed on the
@@ -47,6 +50,15 @@ ${noteMovedStudents({ touched: 'changed_old', added: null, removed: 'changed_old
   END IF;
   RETURN NULL;
 END $$`);
+    await queryRunner.query(`CREATE FUNCTION school_classes_note_fitness_source_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM fitness_note_source_changes(array_agg(e.student_id), array_agg(n.school_year))
+     FROM changed_new n JOIN changed_old o ON o.id = n.id AND o.grade_code IS DISTINCT FROM n.grade_code
+     JOIN enrolments e ON e.class_id = n.id
+   HAVING count(*) > 0;
+  RETURN NULL;
+END $$`);
+    await queryRunner.query(`CREATE TRIGGER school_classes_fitness_source_notes_updated AFTER UPDATE ON "school_classes" REFERENCING OLD TABLE AS changed_old NEW TABLE AS changed_new FOR EACH STATEMENT EXECUTE FUNCTION school_classes_note_fitness_source_changes()`);
     await queryRunner.query(`CREATE TRIGGER students_fitness_source_notes_updated AFTER UPDATE ON "students" REFERENCING OLD TABLE AS changed_old NEW TABLE AS changed_new FOR EACH STATEMENT EXECUTE FUNCTION students_note_fitness_source_changes()`);
     for (const [suffix, event, referencing] of EVENTS) {
       await queryRunner.query(`CREATE TRIGGER enrolments_fitness_source_notes_${suffix} AFTER ${event} ON "enrolments" REFERENCING ${referencing} FOR EACH STATEMENT EXECUTE FUNCTION enrolments_note_fitness_source_changes()`);
@@ -68,6 +80,8 @@ END $$`);
   public async down(queryRunner: QueryRunner): Promise<void> {
     for (const [suffix] of [...EVENTS].reverse()) await queryRunner.query(`DROP TRIGGER enrolments_fitness_source_notes_${suffix} ON "enrolments"`);
     await queryRunner.query(`DROP TRIGGER students_fitness_source_notes_updated ON "students"`);
+    await queryRunner.query(`DROP TRIGGER school_classes_fitness_source_notes_updated ON "school_classes"`);
+    await queryRunner.query('DROP FUNCTION school_classes_note_fitness_source_changes()');
     await queryRunner.query('DROP FUNCTION enrolments_note_fitness_source_changes()');
     await queryRunner.query('DROP FUNCTION students_note_fitness_source_changes()');
     await queryRunner.query('DROP FUNCTION fitness_note_source_changes(uuid[], varchar[])');

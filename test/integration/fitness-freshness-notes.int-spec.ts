@@ -341,7 +341,8 @@ describe('fitness results: change notes written by the term_records triggers (AD
 
 /**
  * ADR 0925: a student's year result is scored with the grade of their latest enrolment of the year
- * and their sex code, and stores that school, class, grade and sex. A correction to either notes
+ * and their sex code, and stores that school, class, grade and sex. A correction to either (or to
+ * the class's grade code) notes
  * a recompute of the school × term of the student's fitness records, in the writer's transaction;
  * a roster change that leaves every latest enrolment where it was notes nothing.
  */
@@ -435,6 +436,21 @@ describe('fitness results follow roster corrections (ADR 0925)', () => {
     expect(await notes()).toEqual(['A/term1']); // where the student's records are
     await service.ensureFresh([YEAR]);
     expect(await stored(world.students.s2)).toMatchObject({ school: 'B', class: classB });
+  });
+
+  it('a class’s corrected grade code re-scores its students with the other grade’s tables', async () => {
+    const [{ id: classJ3 }] = (await db.dataSource.query(`INSERT INTO school_classes (school_id, school_year, grade_code, name) VALUES ($1, $2, 'J1', '9班') RETURNING id`, [world.schoolA, YEAR])) as { id: string }[];
+    const [{ id: pupil }] = (await db.dataSource.query(`INSERT INTO students (student_number, name, sex_code, birth_date, ethnicity_code, school_id) VALUES ('G150302201201020088', '年级', '1', '2012-01-02', '01', $1) RETURNING id`, [world.schoolA])) as { id: string }[];
+    await db.dataSource.query(`INSERT INTO enrolments (student_id, class_id, term_id, school_id) VALUES ($1, $2, $3, $4)`, [pupil, classJ3, world.term1, world.schoolA]);
+    await measure(pupil, world.schoolA, world.term1, 160);
+    await service.ensureFresh([YEAR]);
+    expect(await stored(pupil)).toMatchObject({ class: classJ3, grade: 'J1' });
+    await db.dataSource.query(`UPDATE school_classes SET name = '九班' WHERE id = $1`, [classJ3]); // not the grade: nothing noted
+    expect(await notes()).toEqual([]);
+    await db.dataSource.query(`UPDATE school_classes SET grade_code = 'J3' WHERE id = $1`, [classJ3]);
+    expect(await notes()).toEqual(['A/term1']);
+    await service.ensureFresh([YEAR]);
+    expect(await stored(pupil)).toMatchObject({ class: classJ3, grade: 'J3' });
   });
 
   it('a sex code changed in the same transaction as the student’s records is recomputed once, with both', async () => {

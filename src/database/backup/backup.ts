@@ -32,6 +32,7 @@ const FITNESS_NOTE_TRIGGERS: readonly (readonly [string, string])[] = [
   // ADR 0925: roster corrections note a recompute of the students' fitness results.
   ...['inserted', 'updated', 'deleted'].map((event) => ['enrolments', `enrolments_fitness_source_notes_${event}`] as const),
   ['students', 'students_fitness_source_notes_updated'],
+  ['school_classes', 'school_classes_fitness_source_notes_updated'],
 ];
 
 /** Tables the migrations fill with reference rows: a restore target may hold exactly those (replaced by the backup's). */
