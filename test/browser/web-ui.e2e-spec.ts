@@ -5,7 +5,7 @@ import { type AuthedClient, signedInAs } from '../helpers/auth';
 import { downloadBy, launchBrowser, listen, open, signIn, waitReady } from '../helpers/browser';
 import { studentNumber, withWrongCheckDigit } from '../helpers/roster-builders';
 import { startTestApp, type TestApp } from '../helpers/test-app';
-import { seedUiWorld, type UiWorld } from '../helpers/ui-fixture';
+import { seedUiWorld, type UiWorld, waitForRun } from '../helpers/ui-fixture';
 
 // Browser globals inside page.evaluate callbacks (the project's TypeScript lib has no DOM).
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -254,6 +254,29 @@ describe('web UI in the browser', () => {
     const events = await t.db.dataSource.query(`SELECT operation, target_type, target_id FROM audit_events WHERE action = 'export' AND actor_user_id = $1 ORDER BY occurred_at`, [t.admin.user.id]);
     expect(events.map((e: { operation: string }) => e.operation.split(':')[0])).toEqual(['export table csv', 'export table xlsx', 'export chart png', 'export chart svg']);
     expect(events[0].target_id).toBe(`/api/reports/value-added/runs/${world.runId}`.slice(0, 64));
+  });
+
+  it('year-over-year stability: both axes share bounds rounded outwards around every interval, and no label shows float noise', async () => {
+    const second = await t.admin.post(`/api/value-added/studies/${world.studyId}/runs`).send({ models: ['ols'] }).expect(202);
+    await waitForRun(t.admin, second.body.id);
+    await signIn(page, baseUrl, t.admin.user.username);
+    await open(page, baseUrl, `#/va/stability?from=${world.runId}&to=${second.body.id}&model=ols`);
+    const axes = (await page.evaluate(() => {
+      const instance = window.echarts.getInstanceByDom(document.querySelector('[data-chart="va-stability"]'));
+      const option = instance.getOption();
+      const texts = instance.getZr().storage.getDisplayList().map((element: { style?: { text?: unknown } }) => element.style?.text).filter((text: unknown) => typeof text === 'string');
+      return { x: [option.xAxis[0].min, option.xAxis[0].max], y: [option.yAxis[0].min, option.yAxis[0].max], texts };
+    })) as { x: [number, number]; y: [number, number]; texts: string[] };
+    const [{ low, high }] = (await t.db.dataSource.query(`SELECT least(0, min(ci_low)) AS low, greatest(0, max(ci_high)) AS high FROM value_added_group_results WHERE run_id = ANY($1::uuid[]) AND model = 'ols'`, [[world.runId, second.body.id]])) as { low: number; high: number }[];
+    expect(axes.y).toEqual(axes.x);
+    expect(axes.x[0]).toBeLessThanOrEqual(low);
+    expect(axes.x[1]).toBeGreaterThanOrEqual(high);
+    // Rounded to a tenth of the range's order of magnitude: never more than a step beyond the data.
+    const step = 10 ** (Math.floor(Math.log10(high - low)) - 1);
+    expect(low - axes.x[0]).toBeLessThan(step + 1e-9);
+    expect(axes.x[1] - high).toBeLessThan(step + 1e-9);
+    expect(axes.texts.length).toBeGreaterThan(5);
+    expect(axes.texts.filter((text) => /\d\.\d{5,}/.test(text))).toEqual([]);
   });
 
   it('switches to English and back', async () => {

@@ -1,7 +1,9 @@
 /**
- * `npm run screenshots [-- --scale city|district|small] [--fresh]`: regenerates the screenshots of
+ * `npm run screenshots [-- --scale small|district|city] [--fresh]`: regenerates the screenshots of
  * the web UI's main pages in docs/screenshots/ (shown in README and docs/web-ui.md) from the demo
- * city (tools/bench/ui-session.ts), at laptop width (1280 × 800) and one at tablet width.
+ * city (tools/bench/ui-session.ts), at laptop width (1280 × 800) and one at tablet width. The
+ * default is the small city (7 schools), which the committed pictures show: at city scale the
+ * charts have too many schools to label.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,7 +16,7 @@ function argument(name: string, fallback: string): string {
 }
 
 async function main(): Promise<void> {
-  const session = await openUiSession({ scale: argument('scale', 'city'), fresh: process.argv.includes('--fresh') });
+  const session = await openUiSession({ scale: argument('scale', 'small'), fresh: process.argv.includes('--fresh') });
   const out = path.join(findProjectRoot(), 'docs', 'screenshots');
   fs.mkdirSync(out, { recursive: true });
   const browser = await session.launchBrowser();

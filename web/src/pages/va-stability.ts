@@ -89,15 +89,22 @@ export const stabilityPage: Page = async (root, params) => {
     card(schools),
   );
   const all = report.schools.flatMap((s) => [s.from.ciLow, s.from.ciHigh, s.to.ciLow, s.to.ciHigh]);
-  const low = Math.min(0, ...all);
-  const high = Math.max(0, ...all);
+  // The same bounds on both axes (the diagonal is "no change"), rounded outwards to a step a tenth
+  // of the range's order of magnitude, so the end labels read 9 or 0.42, not 8.079246759139174.
+  const rawLow = Math.min(0, ...all);
+  const rawHigh = Math.max(0, ...all);
+  const step = 10 ** (Math.floor(Math.log10(Math.max(rawHigh - rawLow, 1e-9))) - 1);
+  const digits = Math.max(0, -Math.round(Math.log10(step)));
+  const low = Number((Math.floor(rawLow / step) * step).toFixed(digits));
+  const high = Number((Math.ceil(rawHigh / step) * step).toFixed(digits));
+  const axisLabel = { formatter: (v: number) => num(v, digits) };
   scatter.draw({
     animation: false,
-    grid: { left: 60, right: 20, top: 30, bottom: 50 },
+    grid: { left: 70, right: 20, top: 40, bottom: 55 },
     legend: { top: 0, data: CATEGORIES.map((c) => tx('cat', c)) },
     tooltip: { trigger: 'item', formatter: (p: unknown) => { const s = report.schools[(p as { data: { i: number } }).data.i]; return s ? `${s.schoolName}<br/>${num(s.from.estimate, 3)} → ${num(s.to.estimate, 3)}<br/>${tx('cat', s.from.category)} → ${tx('cat', s.to.category)}` : ''; } },
-    xAxis: { type: 'value', name: t('fromRun'), min: low, max: high },
-    yAxis: { type: 'value', name: t('toRun'), min: low, max: high },
+    xAxis: { type: 'value', name: t('fromRun'), nameLocation: 'middle', nameGap: 30, min: low, max: high, axisLabel },
+    yAxis: { type: 'value', name: t('toRun'), nameLocation: 'middle', nameGap: 50, min: low, max: high, axisLabel },
     series: [
       {
         name: t('interval'),
