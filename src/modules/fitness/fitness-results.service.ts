@@ -262,7 +262,8 @@ export class FitnessResultsService {
 
   /**
    * Recomputes the year's results of the students with fitness records at these schools (every
-   * school when null), replacing what was stored, and records which schools were computed with which tables.
+   * school when null), replacing what was stored, and records which schools were computed with
+   * which tables.
    */
   async recompute(schoolYear: string, schoolIds: readonly string[] | null): Promise<RecomputeSummary> {
     checkSchoolYear(schoolYear);
@@ -369,7 +370,8 @@ export class FitnessResultsService {
   /**
    * Recomputes every school × year with a change note (fitness records inserted, updated or
    * deleted since its results were computed: the term_records triggers, ADR 0922; a roster
-   * correction of a student with records: the enrolments and students triggers, ADR 0925) or whose
+   * correction of a student with records: the enrolments, students and school_classes triggers,
+   * ADR 0925) or whose
    * results were scored with other tables. Runs before every read, so results are never older
    * than the raw data (ADR 0501); the check reads only the notes and the result sets, never the
    * records.
