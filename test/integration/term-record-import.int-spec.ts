@@ -1,3 +1,5 @@
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig } from '../../src/config/app-config';
@@ -246,6 +248,35 @@ describe('term-record imports (streaming + COPY, real PostgreSQL)', () => {
     ).rejects.toThrow('power cut');
     // The merge had written inside the transaction: 98→99, 免考→91, and 115 back to the file's 112.5.
     expect(wrote).toBe((before.versions as number) + 3);
+    expect(await recordSnapshot(db.dataSource)).toEqual(before);
+  });
+
+  it('an .xlsx whose sheet stops short is refused even after some of its chunks were merged, and nothing is written (ADR 0430)', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('成绩');
+    sheet.addRow(['学籍号', '姓名', '学年学期', '科目', '考试类型', '考试日期', '成绩', '满分']);
+    const students = [FIXTURE_STUDENTS.s1, FIXTURE_STUDENTS.s2, FIXTURE_STUDENTS.s3];
+    for (let day = 0; day < 700; day += 1) {
+      const date = new Date(Date.UTC(2023, 0, 1 + day)).toISOString().slice(0, 10);
+      for (const student of students) sheet.addRow([student, '', '2024-2025-1', '数学', '统考', date, 60 + (day % 40), 100]);
+    }
+    const zip = await JSZip.loadAsync(await workbook.xlsx.writeBuffer());
+    const xml = await zip.file('xl/worksheets/sheet1.xml')!.async('string');
+    zip.file('xl/worksheets/sheet1.xml', xml.slice(0, xml.indexOf('</sheetData>'))); // every row there, the end missing
+    const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    const large = new ImportsService(db.dataSource, { ...loadConfig({}), importMaxBytes: 10_000_000 });
+    const before = await recordSnapshot(db.dataSource);
+    let merged = 0;
+    let report: ImportReport;
+    try {
+      report = await large.run('scores', bytes, 'cut.xlsx', { dryRun: false, context: { scope: schoolA, actorUserId: USER }, chunkLines: 500, afterChunkMerged: async () => void (merged += 1) });
+    } catch (error) {
+      if (!(error instanceof ImportRejectedError)) throw error;
+      report = error.report;
+    }
+    expect(merged).toBeGreaterThanOrEqual(2);
+    expect(report).toMatchObject({ format: 'xlsx', valid: false, committed: false });
+    expect(report.errors.map((e) => e.code)).toEqual(['UNREADABLE_FILE']);
     expect(await recordSnapshot(db.dataSource)).toEqual(before);
   });
 
