@@ -23,17 +23,19 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 export const BACKUP_FORMAT = 'wuyu-backup/1';
 
 /**
- * The statement triggers that note fitness changes (migration WriteSideFitnessFreshness): the
- * notes and the counts are restored as data, so restoring the rows they watch must not note again.
+ * The statement triggers that write fitness change notes (migrations WriteSideFitnessFreshness and
+ * FitnessResultsFollowTheRoster; each is named `<table>_fitness_…notes_<event>`): the notes and the
+ * counts are restored as data, so restoring the rows they watch must not note again. Found in the
+ * catalog, so a note trigger added later is covered without a list to keep.
  */
-const FITNESS_NOTE_TRIGGERS: readonly (readonly [string, string])[] = [
-  ...['term_records', 'enrolments', 'fitness_results'].flatMap((table) => ['inserted', 'updated', 'deleted'].map((event) => [table, `${table}_fitness_notes_${event}`] as const)),
-  ['students', 'students_fitness_notes_updated'],
-  // ADR 0925: roster corrections note a recompute of the students' fitness results.
-  ...['inserted', 'updated', 'deleted'].map((event) => ['enrolments', `enrolments_fitness_source_notes_${event}`] as const),
-  ['students', 'students_fitness_source_notes_updated'],
-  ['school_classes', 'school_classes_fitness_source_notes_updated'],
-];
+async function fitnessNoteTriggers(client: Client): Promise<{ table: string; trigger: string }[]> {
+  return (
+    await client.query(
+      `SELECT c.relname AS table, t.tgname AS trigger FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+        WHERE c.relnamespace = 'public'::regnamespace AND NOT t.tgisinternal AND t.tgname LIKE '%\\_fitness\\_%notes\\_%' ORDER BY 1, 2`,
+    )
+  ).rows as { table: string; trigger: string }[];
+}
 
 /** Tables the migrations fill with reference rows: a restore target may hold exactly those (replaced by the backup's). */
 export const SEEDED_TABLES: readonly string[] = ['grades', 'indicators', 'evaluation_rubrics'];
@@ -289,7 +291,8 @@ export async function restoreBackup(client: Client, evidenceRoot: string, file: 
     began = true;
     // The fitness change notes are data of the backup like any table's (ADR 0922): the triggers
     // that write them would otherwise note every restored enrolment and record again.
-    for (const [table, trigger] of FITNESS_NOTE_TRIGGERS) await client.query(`ALTER TABLE ${table} DISABLE TRIGGER ${trigger}`);
+    const noteTriggers = await fitnessNoteTriggers(client);
+    for (const { table, trigger } of noteTriggers) await client.query(`ALTER TABLE ${quoteIdent(table)} DISABLE TRIGGER ${quoteIdent(trigger)}`);
     // The seeded reference rows are replaced by the backup's (which include any added since).
     for (const table of [...SEEDED_TABLES].reverse()) if (order.includes(table)) await client.query(`DELETE FROM ${quoteIdent(table)}`);
     const digests: Record<string, string> = {};
@@ -350,7 +353,7 @@ export async function restoreBackup(client: Client, evidenceRoot: string, file: 
           if (digests[table] !== expected[table]) throw new BackupError('BACKUP_CORRUPT', `table ${table} is missing or differs from the backup's summary`);
         }
         if (createdFiles.length > Number(frame.files)) throw new BackupError('BACKUP_CORRUPT', 'the backup holds more evidence files than its summary says');
-        for (const [table, trigger] of FITNESS_NOTE_TRIGGERS) await client.query(`ALTER TABLE ${table} ENABLE TRIGGER ${trigger}`);
+        for (const { table, trigger } of noteTriggers) await client.query(`ALTER TABLE ${quoteIdent(table)} ENABLE TRIGGER ${quoteIdent(trigger)}`);
         await client.query('COMMIT');
         began = false;
         return { tables: digests, files: Number(frame.files), bytes: (await fs.promises.stat(file)).size };
